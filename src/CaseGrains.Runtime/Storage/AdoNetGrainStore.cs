@@ -1,0 +1,520 @@
+using System.Data;
+using System.Data.Common;
+using System.Diagnostics;
+using System.Text;
+using CaseGrains.Runtime.Telemetry;
+
+namespace CaseGrains.Runtime.Storage;
+
+/// <summary>
+/// The ADO.NET store shared by SQLite and PostgreSQL. The SQL is written once in the dialect both
+/// accept (named parameters, <c>INSERT … ON CONFLICT</c>, <c>RETURNING</c>); the subclasses supply
+/// connections, time columns, error classification, migrations and the reminder lease statement.
+/// </summary>
+public abstract class AdoNetGrainStore : IGrainStore
+{
+    /// <inheritdoc />
+    public abstract string ProviderName { get; }
+
+    /// <summary>The schema steps of this dialect, ascending.</summary>
+    protected abstract IReadOnlyList<Migration> Migrations { get; }
+
+    /// <summary>Opens a connection ready for use (pragmas set, etc.).</summary>
+    protected abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>Starts the write transaction of an append (SQLite takes the write lock up front).</summary>
+    protected virtual ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
+        => connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+
+    /// <summary>Serialises an instant for this dialect's time columns.</summary>
+    protected abstract object ToDb(DateTimeOffset value);
+
+    /// <summary>Reads an instant from this dialect's time columns.</summary>
+    protected abstract DateTimeOffset FromDb(DbDataReader reader, int ordinal);
+
+    /// <summary>True when the exception is a primary-key or unique violation.</summary>
+    protected abstract bool IsUniqueViolation(Exception exception);
+
+    /// <summary>True when the exception says the database is unreachable, busy or shutting down.</summary>
+    protected abstract bool IsTransient(Exception exception);
+
+    /// <summary>Takes the schema migration lock inside the migration transaction, where the dialect has one.</summary>
+    protected virtual Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+        => Task.CompletedTask;
+
+    /// <summary>The statement that leases due reminders; parameters @owner, @now, @lease_until, @max.</summary>
+    protected abstract string LeaseRemindersSql { get; }
+
+    /// <summary>The schema version this build expects.</summary>
+    public int ExpectedSchemaVersion => Migrations[^1].Version;
+
+    /// <inheritdoc />
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        await LockForMigrationAsync(connection, transaction, cancellationToken);
+        await ExecuteAsync(connection, transaction,
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)",
+            cancellationToken);
+        var current = await CurrentSchemaVersionAsync(connection, transaction, cancellationToken);
+        foreach (var migration in Migrations.Where(m => m.Version > current).OrderBy(m => m.Version))
+        {
+            await ExecuteAsync(connection, transaction, migration.Sql, cancellationToken);
+            await using var record = Command(connection, transaction,
+                "INSERT INTO schema_migrations (version, description, applied_at) VALUES (@version, @description, @applied_at)");
+            Add(record, "version", migration.Version);
+            Add(record, "description", migration.Description);
+            Add(record, "applied_at", DateTimeOffset.UtcNow.ToString("O"));
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<StoreHealth> CheckHealthAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            var version = await CurrentSchemaVersionAsync(connection, null, cancellationToken, tolerateMissingTable: true);
+            return new StoreHealth(true, version, ExpectedSchemaVersion, version < ExpectedSchemaVersion ? "migrations pending" : null);
+        }
+        catch (StorageUnavailableException ex)
+        {
+            return new StoreHealth(false, 0, ExpectedSchemaVersion, ex.Message);
+        }
+        catch (DbException ex)
+        {
+            return new StoreHealth(false, 0, ExpectedSchemaVersion, ex.GetType().Name);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long afterVersion, CancellationToken cancellationToken = default)
+        => GuardAsync(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = Command(connection, null,
+                "SELECT version, event_type, payload, occurred_at, actor FROM grain_events WHERE stream_id = @stream_id AND version > @after ORDER BY version");
+            Add(command, "stream_id", streamId);
+            Add(command, "after", afterVersion);
+            var events = new List<StoredEvent>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                events.Add(new StoredEvent(streamId, reader.GetInt64(0), reader.GetString(1), reader.GetString(2), FromDb(reader, 3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4)));
+            }
+            return (IReadOnlyList<StoredEvent>)events;
+        });
+
+    /// <inheritdoc />
+    public async Task AppendAsync(AppendRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var activity = RuntimeTelemetry.Source.StartActivity("storage append");
+        activity?.SetTag("casegrains.stream", request.StreamId);
+        activity?.SetTag("casegrains.events", request.Events.Count);
+        activity?.SetTag("db.system", ProviderName);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await GuardAsync(async () =>
+            {
+                await using var connection = await OpenAsync(cancellationToken);
+                await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+                await AppendInTransactionAsync(connection, transaction, request, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return true;
+            });
+            RuntimeTelemetry.AppendLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                new KeyValuePair<string, object?>("outcome", "committed"));
+        }
+        catch (StreamVersionConflictException)
+        {
+            RuntimeTelemetry.AppendConflicts.Add(1);
+            RuntimeTelemetry.AppendLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                new KeyValuePair<string, object?>("outcome", "conflict"));
+            activity?.SetStatus(ActivityStatusCode.Error, "version conflict");
+            throw;
+        }
+    }
+
+    private async Task AppendInTransactionAsync(DbConnection connection, DbTransaction transaction, AppendRequest request, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var version = request.ExpectedVersion;
+        try
+        {
+            foreach (var e in request.Events)
+            {
+                version++;
+                await using var insert = Command(connection, transaction,
+                    "INSERT INTO grain_events (stream_id, version, event_type, payload, occurred_at, actor) VALUES (@stream_id, @version, @event_type, @payload, @occurred_at, @actor)");
+                Add(insert, "stream_id", request.StreamId);
+                Add(insert, "version", version);
+                Add(insert, "event_type", e.EventType);
+                Add(insert, "payload", e.Payload);
+                Add(insert, "occurred_at", ToDb(e.OccurredAt));
+                Add(insert, "actor", e.Actor);
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+        catch (Exception ex) when (IsUniqueViolation(ex))
+        {
+            throw new StreamVersionConflictException(request.StreamId, request.ExpectedVersion);
+        }
+
+        if (request.Index is { } index)
+        {
+            // The WHERE on the version makes the row a second guard: it moves only from the version we read.
+            await using var upsert = Command(connection, transaction, """
+                INSERT INTO grain_index (stream_id, grain_type, partition_key, status, period, owner, due_at, created_at, updated_at, version, summary)
+                VALUES (@stream_id, @grain_type, @partition_key, @status, @period, @owner, @due_at, @created_at, @updated_at, @version, @summary)
+                ON CONFLICT (stream_id) DO UPDATE SET
+                    grain_type = excluded.grain_type, partition_key = excluded.partition_key, status = excluded.status,
+                    period = excluded.period, owner = excluded.owner, due_at = excluded.due_at,
+                    updated_at = excluded.updated_at, version = excluded.version, summary = excluded.summary
+                WHERE grain_index.version = @expected
+                """);
+            Add(upsert, "stream_id", request.StreamId);
+            Add(upsert, "grain_type", index.GrainType);
+            Add(upsert, "partition_key", index.Partition);
+            Add(upsert, "status", index.Status);
+            Add(upsert, "period", index.Period);
+            Add(upsert, "owner", index.Owner);
+            Add(upsert, "due_at", index.DueAt is { } due ? ToDb(due) : null);
+            Add(upsert, "created_at", ToDb(index.CreatedAt));
+            Add(upsert, "updated_at", ToDb(now));
+            Add(upsert, "version", version);
+            Add(upsert, "summary", index.Summary);
+            Add(upsert, "expected", request.ExpectedVersion);
+            if (await upsert.ExecuteNonQueryAsync(cancellationToken) != 1)
+            {
+                throw new StreamVersionConflictException(request.StreamId, request.ExpectedVersion);
+            }
+        }
+
+        foreach (var change in request.Reminders ?? [])
+        {
+            if (request.GrainType is null || request.GrainKey is null)
+            {
+                throw new ArgumentException("Reminder changes need the grain type and key.", nameof(request));
+            }
+            var key = new ReminderKey(request.GrainType, request.GrainKey, change.Name);
+            if (change.DueAt is { } dueAt)
+            {
+                await UpsertReminderAsync(connection, transaction, key, dueAt, cancellationToken);
+            }
+            else
+            {
+                await DeleteReminderAsync(connection, transaction, key, cancellationToken);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IndexPage> QueryIndexAsync(IndexQuery query, CancellationToken cancellationToken = default)
+        => GuardAsync(async () =>
+        {
+            ArgumentNullException.ThrowIfNull(query);
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            var where = new StringBuilder("grain_type = @grain_type");
+            Add(command, "grain_type", query.GrainType);
+            if (query.Partitions is { } partitions)
+            {
+                if (partitions.Count == 0)
+                {
+                    return new IndexPage([], 0);
+                }
+                var names = partitions.Select((p, i) => { Add(command, $"p{i}", p); return $"@p{i}"; });
+                where.Append(" AND partition_key IN (").AppendJoin(", ", names).Append(')');
+            }
+            if (query.Status is { } status) { where.Append(" AND status = @status"); Add(command, "status", status); }
+            if (query.Owner is { } owner) { where.Append(" AND owner = @owner"); Add(command, "owner", owner); }
+            if (query.Period is { } period) { where.Append(" AND period = @period"); Add(command, "period", period); }
+            if (query.DueAtOrBefore is { } dueBy) { where.Append(" AND due_at <= @due_by"); Add(command, "due_by", ToDb(dueBy)); }
+            if (query.NotDueBy is { } notDueBy) { where.Append(" AND (due_at IS NULL OR due_at > @not_due_by)"); Add(command, "not_due_by", ToDb(notDueBy)); }
+
+            command.CommandText = $"SELECT COUNT(*) FROM grain_index WHERE {where}";
+            var total = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+
+            var paging = "";
+            if (query.Take is { } take)
+            {
+                paging = " LIMIT @take OFFSET @skip";
+                Add(command, "take", take);
+                Add(command, "skip", query.Skip);
+            }
+            command.CommandText = $"""
+                SELECT stream_id, grain_type, partition_key, status, period, owner, due_at, created_at, updated_at, version, summary
+                FROM grain_index WHERE {where} ORDER BY created_at DESC, stream_id DESC{paging}
+                """;
+            var rows = new List<IndexRow>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(ReadIndexRow(reader));
+            }
+            return new IndexPage(rows, total);
+        });
+
+    /// <inheritdoc />
+    public Task<IndexRow?> GetIndexRowAsync(string streamId, CancellationToken cancellationToken = default)
+        => GuardAsync(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = Command(connection, null, """
+                SELECT stream_id, grain_type, partition_key, status, period, owner, due_at, created_at, updated_at, version, summary
+                FROM grain_index WHERE stream_id = @stream_id
+                """);
+            Add(command, "stream_id", streamId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? ReadIndexRow(reader) : null;
+        });
+
+    private IndexRow ReadIndexRow(DbDataReader reader) => new(
+        reader.GetString(0),
+        new IndexEntry(
+            reader.GetString(1), reader.GetString(2), reader.GetString(3), Convert.ToInt32(reader.GetValue(4), System.Globalization.CultureInfo.InvariantCulture),
+            reader.IsDBNull(5) ? null : reader.GetString(5),
+            reader.IsDBNull(6) ? null : FromDb(reader, 6),
+            FromDb(reader, 7),
+            reader.GetString(10)),
+        reader.GetInt64(9),
+        FromDb(reader, 8));
+
+    /// <inheritdoc />
+    public Task UpsertReminderAsync(ReminderKey key, DateTimeOffset dueAt, CancellationToken cancellationToken = default)
+        => GuardAsync(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await UpsertReminderAsync(connection, null, key, dueAt, cancellationToken);
+            return true;
+        });
+
+    private async Task UpsertReminderAsync(DbConnection connection, DbTransaction? transaction, ReminderKey key, DateTimeOffset dueAt, CancellationToken cancellationToken)
+    {
+        // A random generation per arming: a completion only deletes the arming it fired, even after a delete and re-insert.
+        await using var command = Command(connection, transaction, """
+            INSERT INTO grain_reminders (grain_type, grain_key, name, due_at, generation, lease_owner, lease_until)
+            VALUES (@grain_type, @grain_key, @name, @due_at, @generation, NULL, NULL)
+            ON CONFLICT (grain_type, grain_key, name) DO UPDATE SET
+                due_at = excluded.due_at, generation = excluded.generation, lease_owner = NULL, lease_until = NULL
+            """);
+        AddKey(command, key);
+        Add(command, "due_at", ToDb(dueAt));
+        Add(command, "generation", Random.Shared.NextInt64(1, long.MaxValue));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task DeleteReminderAsync(ReminderKey key, CancellationToken cancellationToken = default)
+        => GuardAsync(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await DeleteReminderAsync(connection, null, key, cancellationToken);
+            return true;
+        });
+
+    private async Task DeleteReminderAsync(DbConnection connection, DbTransaction? transaction, ReminderKey key, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction,
+            "DELETE FROM grain_reminders WHERE grain_type = @grain_type AND grain_key = @grain_key AND name = @name");
+        AddKey(command, key);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<ReminderRow?> GetReminderAsync(ReminderKey key, CancellationToken cancellationToken = default)
+        => GuardAsync(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = Command(connection, null, """
+                SELECT grain_type, grain_key, name, due_at, generation, lease_owner, lease_until FROM grain_reminders
+                WHERE grain_type = @grain_type AND grain_key = @grain_key AND name = @name
+                """);
+            AddKey(command, key);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? ReadReminder(reader) : null;
+        });
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ReminderRow>> LeaseDueRemindersAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken = default)
+        => GuardAsync(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+            await using var command = Command(connection, transaction, LeaseRemindersSql);
+            Add(command, "owner", owner);
+            Add(command, "now", ToDb(now));
+            Add(command, "lease_until", ToDb(leaseUntil));
+            Add(command, "max", max);
+            var leased = new List<ReminderRow>();
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    leased.Add(ReadReminder(reader));
+                }
+            }
+            await transaction.CommitAsync(cancellationToken);
+            return (IReadOnlyList<ReminderRow>)leased.OrderBy(r => r.DueAt).ToList();
+        });
+
+    /// <inheritdoc />
+    public Task<bool> CompleteReminderAsync(ReminderKey key, long generation, string owner, CancellationToken cancellationToken = default)
+        => GuardAsync(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = Command(connection, null, """
+                DELETE FROM grain_reminders
+                WHERE grain_type = @grain_type AND grain_key = @grain_key AND name = @name AND generation = @generation
+                """);
+            AddKey(command, key);
+            Add(command, "generation", generation);
+            return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        });
+
+    /// <inheritdoc />
+    public Task ReleaseReminderAsync(ReminderKey key, long generation, string owner, DateTimeOffset retryAt, CancellationToken cancellationToken = default)
+        => GuardAsync(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            // Keeping the lease until retryAt holds the reminder back without changing its due instant (lateness stays true).
+            await using var command = Command(connection, null, """
+                UPDATE grain_reminders SET lease_owner = NULL, lease_until = @retry_at
+                WHERE grain_type = @grain_type AND grain_key = @grain_key AND name = @name AND generation = @generation AND lease_owner = @owner
+                """);
+            AddKey(command, key);
+            Add(command, "generation", generation);
+            Add(command, "owner", owner);
+            Add(command, "retry_at", ToDb(retryAt));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return true;
+        });
+
+    private ReminderRow ReadReminder(DbDataReader reader) => new(
+        new ReminderKey(reader.GetString(0), reader.GetString(1), reader.GetString(2)),
+        FromDb(reader, 3),
+        reader.GetInt64(4),
+        reader.IsDBNull(5) ? null : reader.GetString(5),
+        reader.IsDBNull(6) ? null : FromDb(reader, 6));
+
+    /// <inheritdoc />
+    public Task<IdempotencyRecord?> GetIdempotencyRecordAsync(string scope, string key, CancellationToken cancellationToken = default)
+        => GuardAsync(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            return await ReadIdempotencyAsync(connection, scope, key, cancellationToken);
+        });
+
+    /// <inheritdoc />
+    public Task<IdempotencyRecord> SaveIdempotencyRecordAsync(IdempotencyRecord record, CancellationToken cancellationToken = default)
+        => GuardAsync(async () =>
+        {
+            ArgumentNullException.ThrowIfNull(record);
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = Command(connection, null, """
+                INSERT INTO idempotency_keys (scope, idempotency_key, request_hash, status_code, location, body, created_at)
+                VALUES (@scope, @key, @request_hash, @status_code, @location, @body, @created_at)
+                ON CONFLICT (scope, idempotency_key) DO NOTHING
+                """);
+            Add(command, "scope", record.Scope);
+            Add(command, "key", record.Key);
+            Add(command, "request_hash", record.RequestHash);
+            Add(command, "status_code", record.StatusCode);
+            Add(command, "location", record.Location);
+            Add(command, "body", record.Body);
+            Add(command, "created_at", ToDb(record.CreatedAt));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return await ReadIdempotencyAsync(connection, record.Scope, record.Key, cancellationToken) ?? record;
+        });
+
+    private async Task<IdempotencyRecord?> ReadIdempotencyAsync(DbConnection connection, string scope, string key, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, null, """
+            SELECT request_hash, status_code, location, body, created_at FROM idempotency_keys
+            WHERE scope = @scope AND idempotency_key = @key
+            """);
+        Add(command, "scope", scope);
+        Add(command, "key", key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+        return new IdempotencyRecord(scope, key, reader.GetString(0), Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture),
+            reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3), FromDb(reader, 4));
+    }
+
+    private async Task<int> CurrentSchemaVersionAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken, bool tolerateMissingTable = false)
+    {
+        try
+        {
+            await using var command = Command(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+            return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (DbException) when (tolerateMissingTable)
+        {
+            return 0;
+        }
+    }
+
+    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await OpenConnectionAsync(cancellationToken);
+        }
+        catch (Exception ex) when (IsTransient(ex))
+        {
+            throw new StorageUnavailableException($"The {ProviderName} database cannot be reached ({ex.GetType().Name}).", ex);
+        }
+    }
+
+    /// <summary>Turns transient provider errors into <see cref="StorageUnavailableException"/>.</summary>
+    protected async Task<T> GuardAsync<T>(Func<Task<T>> operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        try
+        {
+            return await operation();
+        }
+        catch (Exception ex) when (ex is not StreamVersionConflictException and not StorageUnavailableException && IsTransient(ex))
+        {
+            throw new StorageUnavailableException($"The {ProviderName} database is unavailable ({ex.GetType().Name}).", ex);
+        }
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, sql);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static void AddKey(DbCommand command, ReminderKey key)
+    {
+        Add(command, "grain_type", key.GrainType);
+        Add(command, "grain_key", key.GrainKey);
+        Add(command, "name", key.Name);
+    }
+
+    private static void Add(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Data.Common;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace CaseGrains.Runtime.Storage.PostgreSql;
+
+/// <summary>
+/// The shared store for several nodes. Reminder leases use <c>FOR UPDATE SKIP LOCKED</c>, so two
+/// nodes polling at once take different reminders instead of waiting on each other.
+/// </summary>
+public sealed class PostgresGrainStore : AdoNetGrainStore, IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+
+    /// <summary>Creates the store over a connection string.</summary>
+    public PostgresGrainStore(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (string.IsNullOrWhiteSpace(builder.Host))
+        {
+            throw new ArgumentException("The PostgreSQL connection string names no Host.", nameof(connectionString));
+        }
+        _dataSource = NpgsqlDataSource.Create(builder);
+    }
+
+    /// <inheritdoc />
+    public override string ProviderName => "postgresql";
+
+    /// <inheritdoc />
+    protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+        => await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    /// <inheritdoc />
+    protected override object ToDb(DateTimeOffset value) => value.UtcDateTime;
+
+    /// <inheritdoc />
+    protected override DateTimeOffset FromDb(DbDataReader reader, int ordinal)
+        => new(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
+
+    /// <inheritdoc />
+    protected override bool IsUniqueViolation(Exception exception)
+        => exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    /// <inheritdoc />
+    protected override bool IsTransient(Exception exception) => exception switch
+    {
+        // Connection failures, admin shutdown, too many connections, serialization clashes: try again later.
+        PostgresException pg => pg.IsTransient
+            || pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || pg.SqlState.StartsWith("57P", StringComparison.Ordinal)
+            || pg.SqlState.StartsWith("53", StringComparison.Ordinal),
+        NpgsqlException => true,
+        SocketException or TimeoutException => true,
+        InvalidOperationException when exception.InnerException is NpgsqlException => true,
+        _ => false,
+    };
+
+    /// <inheritdoc />
+    protected override async Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        // Two nodes starting together must not both run the same migration.
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT pg_advisory_xact_lock(727274001)";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override string LeaseRemindersSql => """
+        UPDATE grain_reminders r SET lease_owner = @owner, lease_until = @lease_until
+        FROM (SELECT grain_type, grain_key, name FROM grain_reminders
+              WHERE due_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
+              ORDER BY due_at LIMIT @max FOR UPDATE SKIP LOCKED) d
+        WHERE r.grain_type = d.grain_type AND r.grain_key = d.grain_key AND r.name = d.name
+        RETURNING r.grain_type, r.grain_key, r.name, r.due_at, r.generation, r.lease_owner, r.lease_until
+        """;
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new(1, "events, current-state index, reminders, idempotency keys", """
+            -- Events are the source of truth and the audit trail; (stream_id, version) is the optimistic-concurrency guard.
+            CREATE TABLE grain_events (
+                stream_id text NOT NULL, version bigint NOT NULL, event_type text NOT NULL, payload text NOT NULL,
+                occurred_at timestamptz NOT NULL, actor text, PRIMARY KEY (stream_id, version));
+            -- One current-state row per grain, written with its events: lists, filters and rollups read it, never the events.
+            CREATE TABLE grain_index (
+                stream_id text PRIMARY KEY, grain_type text NOT NULL, partition_key text NOT NULL, status text NOT NULL,
+                period integer NOT NULL, owner text, due_at timestamptz, created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL, version bigint NOT NULL, summary text NOT NULL);
+            -- Lists are per township (partition), newest first.
+            CREATE INDEX ix_grain_index_partition ON grain_index (grain_type, partition_key, created_at DESC);
+            -- Overdue scans look only at rows with a running clock.
+            CREATE INDEX ix_grain_index_due ON grain_index (grain_type, due_at) WHERE due_at IS NOT NULL;
+            -- Durable one-shot reminders, leased by one node at a time; generation tells armings apart.
+            CREATE TABLE grain_reminders (
+                grain_type text NOT NULL, grain_key text NOT NULL, name text NOT NULL, due_at timestamptz NOT NULL,
+                generation bigint NOT NULL, lease_owner text, lease_until timestamptz, PRIMARY KEY (grain_type, grain_key, name));
+            -- The poller asks for due reminders in due order.
+            CREATE INDEX ix_grain_reminders_due ON grain_reminders (due_at);
+            -- Answers to creating POSTs, so that a retried request returns the first answer and creates nothing.
+            CREATE TABLE idempotency_keys (
+                scope text NOT NULL, idempotency_key text NOT NULL, request_hash text NOT NULL, status_code integer NOT NULL,
+                location text, body text NOT NULL, created_at timestamptz NOT NULL, PRIMARY KEY (scope, idempotency_key));
+            """),
+    ];
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}

@@ -1,0 +1,33 @@
+using CaseGrains.Runtime.Storage;
+using CaseGrains.Server.Infrastructure;
+
+namespace CaseGrains.Server.Health;
+
+/// <summary><c>/healthz</c> (the process is up) and <c>/readyz</c> (storage reachable, migrations applied).</summary>
+internal static class HealthApi
+{
+    public static void MapHealth(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/healthz", () => TypedResults.Ok(new HealthAnswer("up", null)))
+            .WithName("Healthz").WithTags("Health").AllowAnonymous();
+
+        routes.MapGet("/readyz", async Task<IResult> (IGrainStore store, HttpContext http, CancellationToken cancellationToken) =>
+        {
+            var health = await store.CheckHealthAsync(cancellationToken);
+            if (health.Ready)
+            {
+                return TypedResults.Ok(new HealthAnswer("ready", store.ProviderName));
+            }
+            http.Response.Headers.RetryAfter = GatewayPlumbing.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(
+                title: "Not ready",
+                detail: health.Reachable ? "Schema migrations are pending." : "The database cannot be reached.",
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }).WithName("Readyz").WithTags("Health").AllowAnonymous();
+    }
+}
+
+/// <summary>A health answer.</summary>
+/// <param name="Status"><c>up</c> or <c>ready</c>.</param>
+/// <param name="Storage">The storage provider, on readiness answers.</param>
+internal sealed record HealthAnswer(string Status, string? Storage);

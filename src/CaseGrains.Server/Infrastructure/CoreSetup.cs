@@ -1,0 +1,60 @@
+using CaseGrains.Runtime;
+using CaseGrains.Runtime.Hosting;
+using CaseGrains.Runtime.Reminders;
+using CaseGrains.Runtime.Storage;
+
+namespace CaseGrains.Server.Infrastructure;
+
+/// <summary>Wires the storage, the grain host and the grains into the service.</summary>
+internal static class CoreSetup
+{
+    /// <summary>The default address when neither ASPNETCORE_URLS nor --urls says otherwise.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static void UseDefaultListeningAddress(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+    }
+
+    public static void AddCaseGrainsCore(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.SectionName));
+        builder.Services.AddOptions<GrainOptions>().Bind(builder.Configuration.GetSection(GrainOptions.SectionName));
+        builder.Services.AddOptions<ReminderOptions>().Bind(builder.Configuration.GetSection(ReminderOptions.SectionName));
+        builder.Services.AddGrainHost(GrainCatalog.Register);
+        builder.Services.AddHostedService<GrainHostLifetime>();
+    }
+}
+
+/// <summary>Migrates the schema and starts the grain host with the service; stops it last.</summary>
+internal sealed partial class GrainHostLifetime(IGrainStore store, GrainHost host, ILogger<GrainHostLifetime> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.MigrateAsync(cancellationToken);
+        }
+        catch (StorageUnavailableException ex)
+        {
+            throw new StartupException($"cannot reach the {store.ProviderName} database: {ex.InnerException?.Message ?? ex.Message}", ex);
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            throw new StartupException($"the {store.ProviderName} database refused the schema migration: {ex.Message}", ex);
+        }
+        host.Start();
+        Started(logger, store.ProviderName);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken) => await host.DisposeAsync();
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Storage {Provider} migrated; grain host running")]
+    private static partial void Started(ILogger logger, string provider);
+}
+
+/// <summary>A start-up failure with one line that tells the operator what is wrong.</summary>
+internal sealed class StartupException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CaseGrains.Runtime.Storage;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace CaseGrains.Server.Infrastructure;
+
+/// <summary>JSON shape and error answers shared by every endpoint.</summary>
+internal static class GatewayPlumbing
+{
+    /// <summary>Seconds a client should wait before retrying when the database is away.</summary>
+    public const int RetryAfterSeconds = 5;
+
+    public static void AddGatewayPlumbing(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<JsonOptions>(options =>
+        {
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            options.SerializerOptions.MaxDepth = 16;
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<GatewayExceptionHandler>();
+    }
+
+    public static void UseGatewayPlumbing(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+    }
+}
+
+/// <summary>
+/// Maps infrastructure failures to ProblemDetails: a lost database is 503 with Retry-After (the
+/// service recovers by itself), a lost version race is 409; anything else is a bug and a 500.
+/// </summary>
+internal sealed partial class GatewayExceptionHandler(IProblemDetailsService problems, ILogger<GatewayExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = exception switch
+        {
+            StorageUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
+                "The database cannot be reached right now; nothing was changed. Retry later."),
+            TimeoutException => (StatusCodes.Status503ServiceUnavailable, "Busy",
+                "The case did not answer in time; it may or may not have applied the command. Read it before retrying."),
+            StreamVersionConflictException => (StatusCodes.Status409Conflict, "Concurrent change",
+                "The case was changed by someone else at the same time; read it again and retry."),
+            BadHttpRequestException bad => (bad.StatusCode, "Bad request", "The request could not be read."),
+            _ => (StatusCodes.Status500InternalServerError, "Internal error", "An unexpected error occurred."),
+        };
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = GatewayPlumbing.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            StorageUnavailable(logger, exception.GetType().Name);
+        }
+        else if (status == StatusCodes.Status500InternalServerError)
+        {
+            Unexpected(logger, exception.GetType().Name);
+        }
+        httpContext.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = { Status = status, Title = title, Detail = detail, Type = $"https://httpstatuses.io/{status}" },
+        });
+    }
+
+    // Only the exception type is logged: messages and stack data may carry request content.
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Storage unavailable while serving a request ({ExceptionType})")]
+    private static partial void StorageUnavailable(ILogger logger, string exceptionType);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Unhandled {ExceptionType} while serving a request")]
+    private static partial void Unexpected(ILogger logger, string exceptionType);
+}
