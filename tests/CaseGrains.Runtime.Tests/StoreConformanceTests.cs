@@ -208,6 +208,36 @@ public abstract class StoreConformanceTests(StoreKind kind) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reserved_idempotency_key_is_completed_or_forgotten()
+    {
+        var reservation = new IdempotencyRecord("t1:officer", "key-2", "hash-a", 0, null, "", T0);
+        Assert.Equal(reservation, await _store.SaveIdempotencyRecordAsync(reservation));
+
+        await _store.CompleteIdempotencyRecordAsync(reservation with { StatusCode = 201, Location = "/x/1", Body = "{}" });
+        Assert.Equal(201, (await _store.GetIdempotencyRecordAsync("t1:officer", "key-2"))!.StatusCode);
+
+        // A completion under another request hash changes nothing.
+        await _store.CompleteIdempotencyRecordAsync(reservation with { RequestHash = "other", StatusCode = 500 });
+        Assert.Equal(201, (await _store.GetIdempotencyRecordAsync("t1:officer", "key-2"))!.StatusCode);
+
+        await _store.DeleteIdempotencyRecordAsync("t1:officer", "key-2");
+        Assert.Null(await _store.GetIdempotencyRecordAsync("t1:officer", "key-2"));
+    }
+
+    [Fact]
+    public async Task The_access_log_keeps_reads_newest_first_per_township()
+    {
+        await _store.AppendAccessLogAsync(new AccessLogEntry(T0, "officer-1", "officer", "t1", "petition/t1/2024-XF-0001", "view"));
+        await _store.AppendAccessLogAsync(new AccessLogEntry(T0.AddMinutes(1), "admin-1", "admin", "t2", "petition/t2/2024-XF-0001", "events"));
+        await _store.AppendAccessLogAsync(new AccessLogEntry(T0.AddMinutes(2), "officer-1", "officer", "t1", "dispute/t1/2024-JF-0001", "view"));
+
+        var t1 = await _store.ReadAccessLogAsync("t1", 10);
+        Assert.Equal(["dispute/t1/2024-JF-0001", "petition/t1/2024-XF-0001"], t1.Select(e => e.StreamId));
+        Assert.Equal(T0.AddMinutes(2), t1[0].At);
+        Assert.Equal(2, (await _store.ReadAccessLogAsync(null, 2)).Count);
+    }
+
+    [Fact]
     public async Task Migrations_are_versioned_and_idempotent()
     {
         await _store.MigrateAsync();

@@ -26,8 +26,8 @@ public abstract class Grain
     /// <summary>The clock; tests replace it.</summary>
     protected TimeProvider TimeProvider => Context.Host.TimeProvider;
 
-    /// <summary>The host's store.</summary>
-    internal IGrainStore Store => Context.Host.Store;
+    /// <summary>The host's store, for grains that read current-state rows (a township reading its cases).</summary>
+    protected IGrainStore Store => Context.Host.Store;
 
     internal GrainHost Host => Context.Host;
 

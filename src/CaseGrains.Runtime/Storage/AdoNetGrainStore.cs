@@ -433,6 +433,82 @@ public abstract class AdoNetGrainStore : IGrainStore
             return await ReadIdempotencyAsync(connection, record.Scope, record.Key, cancellationToken) ?? record;
         });
 
+    /// <inheritdoc />
+    public Task CompleteIdempotencyRecordAsync(IdempotencyRecord record, CancellationToken cancellationToken = default)
+        => GuardAsync(async () =>
+        {
+            ArgumentNullException.ThrowIfNull(record);
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = Command(connection, null, """
+                UPDATE idempotency_keys SET status_code = @status_code, location = @location, body = @body
+                WHERE scope = @scope AND idempotency_key = @key AND request_hash = @request_hash
+                """);
+            Add(command, "scope", record.Scope);
+            Add(command, "key", record.Key);
+            Add(command, "request_hash", record.RequestHash);
+            Add(command, "status_code", record.StatusCode);
+            Add(command, "location", record.Location);
+            Add(command, "body", record.Body);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return true;
+        });
+
+    /// <inheritdoc />
+    public Task DeleteIdempotencyRecordAsync(string scope, string key, CancellationToken cancellationToken = default)
+        => GuardAsync(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = Command(connection, null, "DELETE FROM idempotency_keys WHERE scope = @scope AND idempotency_key = @key");
+            Add(command, "scope", scope);
+            Add(command, "key", key);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return true;
+        });
+
+    /// <inheritdoc />
+    public Task AppendAccessLogAsync(AccessLogEntry entry, CancellationToken cancellationToken = default)
+        => GuardAsync(async () =>
+        {
+            ArgumentNullException.ThrowIfNull(entry);
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = Command(connection, null, """
+                INSERT INTO access_log (at, actor, role, partition_key, stream_id, purpose)
+                VALUES (@at, @actor, @role, @partition_key, @stream_id, @purpose)
+                """);
+            Add(command, "at", ToDb(entry.At));
+            Add(command, "actor", entry.Actor);
+            Add(command, "role", entry.Role);
+            Add(command, "partition_key", entry.Partition);
+            Add(command, "stream_id", entry.StreamId);
+            Add(command, "purpose", entry.Purpose);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return true;
+        });
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AccessLogEntry>> ReadAccessLogAsync(string? partition, int limit, CancellationToken cancellationToken = default)
+        => GuardAsync(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = Command(connection, null, $"""
+                SELECT at, actor, role, partition_key, stream_id, purpose FROM access_log
+                {(partition is null ? "" : "WHERE partition_key = @partition_key")}
+                ORDER BY at DESC, stream_id LIMIT @limit
+                """);
+            if (partition is not null)
+            {
+                Add(command, "partition_key", partition);
+            }
+            Add(command, "limit", limit);
+            var entries = new List<AccessLogEntry>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                entries.Add(new AccessLogEntry(FromDb(reader, 0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
+            }
+            return (IReadOnlyList<AccessLogEntry>)entries;
+        });
+
     private async Task<IdempotencyRecord?> ReadIdempotencyAsync(DbConnection connection, string scope, string key, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, null, """

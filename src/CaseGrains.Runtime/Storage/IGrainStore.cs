@@ -55,9 +55,25 @@ public interface IGrainStore
     /// <summary>Reads a remembered answer for an idempotency key, or null.</summary>
     Task<IdempotencyRecord?> GetIdempotencyRecordAsync(string scope, string key, CancellationToken cancellationToken = default);
 
-    /// <summary>Remembers the answer for an idempotency key; the first writer wins and its record is returned.</summary>
+    /// <summary>Remembers the answer for an idempotency key; the first writer wins and its record is returned.
+    /// A record with status 0 is a reservation: the first request is still running.</summary>
     Task<IdempotencyRecord> SaveIdempotencyRecordAsync(IdempotencyRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>Fills in the answer of a reserved key.</summary>
+    Task CompleteIdempotencyRecordAsync(IdempotencyRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets a key (a reservation whose request failed, so that a retry may run).</summary>
+    Task DeleteIdempotencyRecordAsync(string scope, string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a read of unmasked personal data.</summary>
+    Task AppendAccessLogAsync(AccessLogEntry entry, CancellationToken cancellationToken = default);
+
+    /// <summary>The latest access-log entries, newest first, optionally of one partition (township).</summary>
+    Task<IReadOnlyList<AccessLogEntry>> ReadAccessLogAsync(string? partition, int limit, CancellationToken cancellationToken = default);
 }
+
+/// <summary>One read of unmasked personal data: who, when, which record, why. Never the data itself.</summary>
+public sealed record AccessLogEntry(DateTimeOffset At, string Actor, string Role, string Partition, string StreamId, string Purpose);
 
 /// <summary>What the readiness probe learns from the store.</summary>
 public sealed record StoreHealth(bool Reachable, int SchemaVersion, int ExpectedSchemaVersion, string? Problem)

@@ -103,6 +103,14 @@ public sealed class PostgresGrainStore : AdoNetGrainStore, IAsyncDisposable
                 scope text NOT NULL, idempotency_key text NOT NULL, request_hash text NOT NULL, status_code integer NOT NULL,
                 location text, body text NOT NULL, created_at timestamptz NOT NULL, PRIMARY KEY (scope, idempotency_key));
             """),
+        new(2, "access log of unmasked personal-data reads", """
+            -- PIPL: every read of unmasked personal data is recorded (who, when, which case), never the data itself.
+            CREATE TABLE access_log (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at timestamptz NOT NULL, actor text NOT NULL, role text NOT NULL,
+                partition_key text NOT NULL, stream_id text NOT NULL, purpose text NOT NULL);
+            -- Audits look at one township's recent reads.
+            CREATE INDEX ix_access_log_partition ON access_log (partition_key, at DESC);
+            """),
     ];
 
     /// <inheritdoc />

@@ -118,5 +118,13 @@ public sealed class SqliteGrainStore : AdoNetGrainStore
                 scope TEXT NOT NULL, idempotency_key TEXT NOT NULL, request_hash TEXT NOT NULL, status_code INTEGER NOT NULL,
                 location TEXT, body TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (scope, idempotency_key));
             """),
+        new(2, "access log of unmasked personal-data reads", """
+            -- PIPL: every read of unmasked personal data is recorded (who, when, which case), never the data itself.
+            CREATE TABLE access_log (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL,
+                partition_key TEXT NOT NULL, stream_id TEXT NOT NULL, purpose TEXT NOT NULL);
+            -- Audits look at one township's recent reads.
+            CREATE INDEX ix_access_log_partition ON access_log (partition_key, at DESC);
+            """),
     ];
 }
