@@ -1,6 +1,11 @@
+using CaseGrains.Server.Auth;
 using CaseGrains.Server.Cli;
+using CaseGrains.Server.Disputes;
 using CaseGrains.Server.Health;
 using CaseGrains.Server.Infrastructure;
+using CaseGrains.Server.Petitions;
+using CaseGrains.Server.Rollups;
+using CaseGrains.Server.Townships;
 
 // Command-line verbs (token, migrate) do their job and exit; anything else runs the service.
 if (ServerCommandLine.IsVerb(args))
@@ -16,8 +21,11 @@ builder.UseDefaultListeningAddress();
 // Storage, the grain host and its grains, with options validated at start-up.
 builder.AddCaseGrainsCore();
 
-// HTTP plumbing: JSON shape, ProblemDetails for every error.
+// HTTP plumbing: JSON shape, limits, ProblemDetails for every error, OpenAPI.
 builder.AddGatewayPlumbing();
+
+// JWT bearer tokens, roles and township scope.
+builder.AddGatewayAuth();
 
 var app = builder.Build();
 
@@ -26,6 +34,12 @@ app.UseGatewayPlumbing();
 
 // Liveness and readiness, without authentication.
 app.MapHealth();
+
+// The gateway API, one route group per feature.
+app.MapTownships();
+app.MapPetitions();
+app.MapDisputes();
+app.MapRollups();
 
 return await app.RunOrExplainAsync();
 

@@ -1,7 +1,9 @@
+using CaseGrains.Domain.Deadlines;
 using CaseGrains.Runtime;
 using CaseGrains.Runtime.Hosting;
 using CaseGrains.Runtime.Reminders;
 using CaseGrains.Runtime.Storage;
+using Microsoft.Extensions.Options;
 
 namespace CaseGrains.Server.Infrastructure;
 
@@ -13,6 +15,17 @@ internal static class CoreSetup
 
     public static void UseDefaultListeningAddress(this WebApplicationBuilder builder)
     {
+        // The service may be started from any folder (./data is where the operator stands), so the
+        // appsettings.json shipped beside the binary is read too, below everything else.
+        var shipped = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        if (File.Exists(shipped) && !File.Exists(Path.Combine(builder.Environment.ContentRootPath, "appsettings.json")))
+        {
+            builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+            {
+                Path = "appsettings.json", Optional = true, FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(AppContext.BaseDirectory),
+            });
+        }
+
         if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
@@ -24,7 +37,10 @@ internal static class CoreSetup
         builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.SectionName));
         builder.Services.AddOptions<GrainOptions>().Bind(builder.Configuration.GetSection(GrainOptions.SectionName));
         builder.Services.AddOptions<ReminderOptions>().Bind(builder.Configuration.GetSection(ReminderOptions.SectionName));
-        builder.Services.AddGrainHost(GrainCatalog.Register);
+        builder.Services.AddOptions<DeadlineOptions>().Bind(builder.Configuration.GetSection(DeadlineOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DeadlineOptions>, DeadlineOptionsValidator>();
+        builder.Services.AddSingleton(sp => new DeadlinePolicy(sp.GetRequiredService<IOptions<DeadlineOptions>>().Value.ToSettings()));
+        builder.Services.AddGrainHost(CaseGrains.Grains.GrainCatalog.Register);
         builder.Services.AddHostedService<GrainHostLifetime>();
     }
 }

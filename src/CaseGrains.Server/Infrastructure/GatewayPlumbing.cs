@@ -12,21 +12,44 @@ internal static class GatewayPlumbing
     /// <summary>Seconds a client should wait before retrying when the database is away.</summary>
     public const int RetryAfterSeconds = 5;
 
+    /// <summary>Largest request body accepted (256 KiB).</summary>
+    public const long MaxRequestBodyBytes = 256 * 1024;
+
+    /// <summary>Deepest JSON nesting accepted.</summary>
+    public const int MaxJsonDepth = 16;
+
     public static void AddGatewayPlumbing(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<JsonOptions>(options =>
         {
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
-            options.SerializerOptions.MaxDepth = 16;
+            options.SerializerOptions.Converters.Add(new StrictDateTimeOffsetConverter());
+            // Typos in field names are errors, not silently dropped data.
+            options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            options.SerializerOptions.MaxDepth = MaxJsonDepth;
+            options.SerializerOptions.AllowTrailingCommas = false;
         });
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<GatewayExceptionHandler>();
+        builder.Services.AddScoped<Townships.TownshipScope>();
+        builder.Services.AddScoped<Idempotency>();
+        builder.Services.AddOpenApi();
     }
 
     public static void UseGatewayPlumbing(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        // The caller's subject travels into grain turns and is recorded beside the events they append.
+        app.Use((context, next) =>
+        {
+            CaseGrains.Runtime.Hosting.RequestContext.Actor = context.User.FindFirst("sub")?.Value;
+            return next(context);
+        });
+        app.MapOpenApi();
     }
 }
 

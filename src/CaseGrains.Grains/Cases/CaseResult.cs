@@ -1,0 +1,36 @@
+using CaseGrains.Domain;
+
+namespace CaseGrains.Grains.Cases;
+
+/// <summary>The answer of a grain command: a value, or the domain error that refused it (nothing written then).</summary>
+public sealed record CaseResult<T>(T? Value, DomainError? Error) where T : class
+{
+    /// <summary>True when the command was refused.</summary>
+    public bool IsError => Error is not null;
+
+    /// <summary>A success.</summary>
+    public static CaseResult<T> Ok(T value) => new(value, null);
+
+    /// <summary>A refusal.</summary>
+    public static CaseResult<T> Fail(DomainError error) => new(null, error);
+}
+
+/// <summary>A case's state at a stream version (the <c>ETag</c>).</summary>
+public sealed record CaseSnapshot<TState>(TState State, long Version) where TState : class;
+
+/// <summary>Errors the grain layer adds to the domain's.</summary>
+public static class GrainErrors
+{
+    /// <summary>The <c>If-Match</c> version is not the case's current version.</summary>
+    public const string VersionMismatchCode = "version.mismatch";
+
+    /// <summary>The caller's <c>If-Match</c> names another version than the current one.</summary>
+    public static DomainError VersionMismatch(long expected, long actual) => new(
+        VersionMismatchCode,
+        $"案件已被他人修改（当前版本 {actual}，请求版本 {expected}），请刷新后重试。",
+        $"The case is at version {actual}, not {expected}; read it again and retry.");
+
+    /// <summary>The township is unknown.</summary>
+    public static DomainError TownshipNotFound() => new(
+        ErrorCodes.TownshipNotFound, "乡镇不存在。", "The township does not exist.");
+}

@@ -1,0 +1,37 @@
+using CaseGrains.Domain;
+using CaseGrains.Domain.Deadlines;
+using CaseGrains.Domain.Petitions;
+using CaseGrains.Domain.Rollups;
+using CaseGrains.Grains.Cases;
+
+namespace CaseGrains.Grains.Petitions;
+
+/// <summary>信访件 — one petition, keyed <c>{townshipId}/{caseId}</c>.</summary>
+public interface IPetitionGrain : ICaseGrain<PetitionState, RegisterPetition, PetitionCommand>;
+
+/// <summary>Runs <see cref="Petition"/>'s rules for one petition.</summary>
+public sealed class PetitionGrain(DeadlinePolicy policy)
+    : CaseGrain<PetitionState, PetitionEvent, RegisterPetition, PetitionCommand>(policy), IPetitionGrain
+{
+    /// <inheritdoc />
+    protected override PetitionState InitialState => PetitionState.Empty;
+
+    /// <inheritdoc />
+    protected override string TypeName => GrainTypes.Petition;
+
+    /// <inheritdoc />
+    protected override PetitionState Evolve(PetitionState state, PetitionEvent @event) => Petition.Evolve(state, @event);
+
+    /// <inheritdoc />
+    protected override bool Exists(PetitionState state) => state.Exists;
+
+    /// <inheritdoc />
+    protected override bool NeedsRoster(PetitionCommand command) => command is AssignPetition;
+
+    /// <inheritdoc />
+    protected override Decision<PetitionEvent> Decide(PetitionState state, PetitionCommand command, DateTimeOffset now, IReadOnlySet<string> activeLeaders)
+        => Petition.Decide(state, command, new PetitionContext(now, Policy, activeLeaders));
+
+    /// <inheritdoc />
+    protected override CaseSummary Summarize(PetitionState state) => Petition.Summarize(state);
+}

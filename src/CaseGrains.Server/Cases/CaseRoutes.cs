@@ -1,0 +1,263 @@
+using CaseGrains.Domain.Deadlines;
+using CaseGrains.Domain.Rollups;
+using CaseGrains.Grains.Cases;
+using CaseGrains.Grains.Townships;
+using CaseGrains.Runtime.Hosting;
+using CaseGrains.Runtime.Storage;
+using CaseGrains.Server.Auth;
+using CaseGrains.Server.Infrastructure;
+using CaseGrains.Server.Townships;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CaseGrains.Server.Cases;
+
+/// <summary>A request body that becomes one domain command.</summary>
+internal interface ICommandRequest<out TCommand> : IValidatedRequest
+{
+    TCommand ToCommand();
+}
+
+/// <summary>
+/// The routes petitions and disputes share: register (numbered by the township, idempotent),
+/// list from the current-state rows, view with ETag, audit trail, and one POST per command verb.
+/// Every route checks the caller's township scope first; a case outside it is a 404.
+/// </summary>
+internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
+    string grainType,
+    string segment,
+    Func<ITownshipGrain, TRegister, Task<CaseResult<CaseSnapshot<TState>>>> register,
+    Func<CaseSnapshot<TState>, CaseViewContext, object> toView)
+    where TState : class
+    where TRegister : TCommand
+    where TCommand : class
+    where TGrain : ICaseGrain<TState, TRegister, TCommand>
+{
+    private const int MaxPageSize = 200;
+
+    /// <summary>Maps the routes under <c>/api/townships/{townshipId}/{segment}</c>.</summary>
+    public RouteGroupBuilder Map<TRegisterRequest>(IEndpointRouteBuilder routes, string tag)
+        where TRegisterRequest : class, ICommandRequest<TRegister>
+    {
+        var group = routes.MapGroup($"/api/townships/{{townshipId}}/{segment}").WithTags(tag);
+
+        group.MapPost("/", (string townshipId, JsonBody<TRegisterRequest> body, HttpContext http, Caller caller,
+                TownshipScope scope, IGrainFactory grains, Idempotency idempotency, IGrainStore store, DeadlinePolicy policy, TimeProvider time)
+            => RegisterAsync(townshipId, body, http, caller, scope, grains, idempotency, store, policy, time))
+            .RequireAuthorization(Policies.WriteCases)
+            .WithName($"Register{tag}")
+            .Produces(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        group.MapGet("/", ListAsync)
+            .RequireAuthorization(Policies.ReadCases)
+            .WithName($"List{tag}")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/{caseId}", ViewAsync)
+            .RequireAuthorization(Policies.ReadCases)
+            .WithName($"Get{tag}")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/{caseId}/events", EventsAsync)
+            .RequireAuthorization(Policies.ReadCases)
+            .WithName($"Get{tag}Events")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return group;
+    }
+
+    /// <summary>Maps <c>POST …/{caseId}/{verb}</c> running the command its body describes.</summary>
+    public void MapCommand<TRequest>(RouteGroupBuilder group, string verb, string policy, string name)
+        where TRequest : class, ICommandRequest<TCommand>
+    {
+        group.MapPost($"/{{caseId}}/{verb}", (string townshipId, string caseId, JsonBody<TRequest> body, HttpContext http, Caller caller,
+                TownshipScope scope, IGrainFactory grains, IGrainStore store, DeadlinePolicy policy, TimeProvider time)
+            => ExecuteAsync(townshipId, caseId, body.Problem, body.Value?.ToCommand(), http, caller, scope, grains, store, policy, time))
+            .RequireAuthorization(policy)
+            .WithName(name)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+    }
+
+    private async Task<IResult> RegisterAsync<TRegisterRequest>(string townshipId, JsonBody<TRegisterRequest> body, HttpContext http, Caller caller,
+        TownshipScope scope, IGrainFactory grains, Idempotency idempotency, IGrainStore store, DeadlinePolicy policy, TimeProvider time)
+        where TRegisterRequest : class, ICommandRequest<TRegister>
+    {
+        if (await scope.FindAsync(caller, townshipId) is null)
+        {
+            return Problems.NotFound("township");
+        }
+        if (body.Problem is { } problem)
+        {
+            return problem;
+        }
+        var request = body.Value!;
+        return await idempotency.RunAsync(http, caller, $"POST /api/townships/{townshipId}/{segment}", request, async () =>
+        {
+            var result = await register(grains.GetGrain<ITownshipGrain>(townshipId), request.ToCommand());
+            if (result.Value is not { } snapshot)
+            {
+                return new Idempotency.Either(null, Problems.FromDomain(result.Error!));
+            }
+            var context = await ViewContextAsync(caller, townshipId, store, policy, time, "register");
+            var view = toView(snapshot, context);
+            var id = CaseIdOf(view);
+            return new Idempotency.Either(new CreatedAnswer($"/api/townships/{townshipId}/{segment}/{id}", view, snapshot.Version), null);
+        });
+    }
+
+    private async Task<IResult> ListAsync(string townshipId, Caller caller, TownshipScope scope, IGrainStore store, DeadlinePolicy policy, TimeProvider time,
+        string? status = null, string? leaderId = null, bool? overdue = null, int? year = null, int page = 1, int pageSize = 20)
+    {
+        if (await scope.FindAsync(caller, townshipId) is null)
+        {
+            return Problems.NotFound("township");
+        }
+        var errors = new FieldErrors();
+        if (page < 1) errors.Add("page", "must be 1 or more");
+        if (pageSize is < 1 or > MaxPageSize) errors.Add("pageSize", $"must be between 1 and {MaxPageSize}");
+        if (year is < 1990 or > 2200) errors.Add("year", "is out of range");
+        errors.MaxLength("status", status, 40);
+        errors.MaxLength("leaderId", leaderId, Ids.MaxIdLength);
+        if (errors.Any)
+        {
+            return Problems.Validation(errors.ToDictionary());
+        }
+        var now = time.GetUtcNow();
+        var rows = await store.QueryIndexAsync(new IndexQuery(grainType)
+        {
+            Partitions = [townshipId],
+            Status = status,
+            Owner = leaderId,
+            Period = year,
+            DueAtOrBefore = overdue == true ? now : null,
+            NotDueBy = overdue == false ? now : null,
+            Skip = (page - 1) * pageSize,
+            Take = pageSize,
+        });
+        var items = rows.Rows.Select(row => CaseListItem.From(
+            System.Text.Json.JsonSerializer.Deserialize<CaseSummary>(row.Entry.Summary, Runtime.EventSourcing.GrainJson.Options)!, row.Version, policy, now)).ToList();
+        return TypedResults.Ok(new PagedList<CaseListItem>(items, rows.Total, page, pageSize));
+    }
+
+    private async Task<IResult> ViewAsync(string townshipId, string caseId, HttpContext http, Caller caller, TownshipScope scope,
+        IGrainFactory grains, IGrainStore store, DeadlinePolicy policy, TimeProvider time)
+    {
+        if (await FindGrainAsync(caller, townshipId, caseId, scope, grains) is not { } grain || await grain.Get() is not { } snapshot)
+        {
+            return Problems.NotFound();
+        }
+        var context = await ViewContextAsync(caller, townshipId, store, policy, time, "view", GrainTypes.CaseKey(townshipId, caseId));
+        CaseHttp.SetETag(http.Response, snapshot.Version);
+        return TypedResults.Ok(toView(snapshot, context));
+    }
+
+    private async Task<IResult> EventsAsync(string townshipId, string caseId, Caller caller, TownshipScope scope,
+        IGrainFactory grains, IGrainStore store, DeadlinePolicy policy, TimeProvider time)
+    {
+        if (await FindGrainAsync(caller, townshipId, caseId, scope, grains) is not { } grain)
+        {
+            return Problems.NotFound();
+        }
+        var history = await grain.History();
+        if (history.Count == 0)
+        {
+            return Problems.NotFound();
+        }
+        await ViewContextAsync(caller, townshipId, store, policy, time, "events", GrainTypes.CaseKey(townshipId, caseId));
+        return TypedResults.Ok(CaseHttp.Events(history, caller.SeesPersonalData, policy.Settings.TimeZone));
+    }
+
+    private async Task<IResult> ExecuteAsync(string townshipId, string caseId, IResult? problem, TCommand? command, HttpContext http, Caller caller,
+        TownshipScope scope, IGrainFactory grains, IGrainStore store, DeadlinePolicy policy, TimeProvider time)
+    {
+        if (await FindGrainAsync(caller, townshipId, caseId, scope, grains) is not { } grain)
+        {
+            return Problems.NotFound();
+        }
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (!CaseHttp.TryReadIfMatch(http.Request, out var expected))
+        {
+            return Problems.Field("If-Match", "must be a quoted version such as \"3\"");
+        }
+        var result = await grain.Execute(command!, expected);
+        if (result.Value is not { } snapshot)
+        {
+            return Problems.FromDomain(result.Error!);
+        }
+        var context = await ViewContextAsync(caller, townshipId, store, policy, time, "command", GrainTypes.CaseKey(townshipId, caseId));
+        CaseHttp.SetETag(http.Response, snapshot.Version);
+        return TypedResults.Ok(toView(snapshot, context));
+    }
+
+    private async Task<TGrain?> FindGrainAsync(Caller caller, string townshipId, string caseId, TownshipScope scope, IGrainFactory grains)
+    {
+        // A malformed number is "not found": it never reaches a grain, and never activates one.
+        if (!Domain.CaseNumber.TryParse(caseId, out _, out var kind, out _) || kind != Kind || await scope.FindAsync(caller, townshipId) is null)
+        {
+            return default;
+        }
+        return grains.GetGrain<TGrain>(GrainTypes.CaseKey(townshipId, caseId));
+    }
+
+    private Domain.CaseKind Kind => grainType == GrainTypes.Petition ? Domain.CaseKind.Petition : Domain.CaseKind.Dispute;
+
+    private static async Task<CaseViewContext> ViewContextAsync(Caller caller, string townshipId, IGrainStore store, DeadlinePolicy policy, TimeProvider time,
+        string purpose, string? streamId = null)
+    {
+        var now = time.GetUtcNow();
+        if (caller.SeesPersonalData && streamId is not null)
+        {
+            await CaseHttp.RecordAccessAsync(store, caller, townshipId, streamId, purpose, now);
+        }
+        return new CaseViewContext(caller.SeesPersonalData, policy, now);
+    }
+
+    private static string CaseIdOf(object view) => view switch
+    {
+        Petitions.PetitionView p => p.Id,
+        Disputes.DisputeView d => d.Id,
+        _ => throw new InvalidOperationException("Unknown view."),
+    };
+}
+
+/// <summary>What a view needs besides the case: may the caller see personal data, the rules, and now.</summary>
+internal sealed record CaseViewContext(bool FullPersonalData, DeadlinePolicy Policy, DateTimeOffset Now)
+{
+    /// <summary>An instant in the deployment's time zone.</summary>
+    public DateTimeOffset Local(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Policy.Settings.TimeZone);
+
+    /// <summary>An optional instant in the deployment's time zone.</summary>
+    public DateTimeOffset? Local(DateTimeOffset? instant) => instant is { } value ? Local(value) : null;
+}
+
+/// <summary>One row of a case list: no personal data.</summary>
+public sealed record CaseListItem(
+    string Id, string TownshipId, string Kind, string Status, string Subject, string Category, string? Village, string? LeaderId,
+    DateTimeOffset RegisteredAt, DateOnly? DueOn, string? DeadlineKind, bool Overdue, int DaysOverdue, int? DaysLeft,
+    bool Collective, bool Repeat, string? Channel, string? Source, long Version)
+{
+    internal static CaseListItem From(CaseSummary s, long version, DeadlinePolicy policy, DateTimeOffset now)
+    {
+        var deadline = s.DeadlineStatusAt(policy, now);
+        return new CaseListItem(
+            s.Id, s.TownshipId, s.Kind == Domain.CaseKind.Petition ? "petition" : "dispute", s.Status, s.Subject, s.Category, s.Village, s.LeaderId,
+            TimeZoneInfo.ConvertTime(s.RegisteredAt, policy.Settings.TimeZone), s.DueOn,
+            s.DeadlineKind is { } kind ? CaseSummary.ApiName(kind) : null,
+            deadline?.Overdue ?? false, deadline?.DaysOverdue ?? 0, deadline?.DaysLeft,
+            s.Collective, s.Repeat,
+            s.Channel is { } channel ? CaseSummary.ApiName(channel) : null,
+            s.Source is { } source ? CaseSummary.ApiName(source) : null,
+            version);
+    }
+}

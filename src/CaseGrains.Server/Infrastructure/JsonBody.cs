@@ -1,0 +1,125 @@
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.Options;
+
+namespace CaseGrains.Server.Infrastructure;
+
+/// <summary>A request body that must pass its own checks.</summary>
+internal interface IValidatedRequest
+{
+    /// <summary>Adds a message per faulty field (JSON path, camelCase) to <paramref name="errors"/>.</summary>
+    void Validate(FieldErrors errors);
+}
+
+/// <summary>Collects field errors.</summary>
+internal sealed class FieldErrors
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool Any => _errors.Count > 0;
+
+    public void Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list))
+        {
+            _errors[field] = list = [];
+        }
+        list.Add(message);
+    }
+
+    public void Required(string field, string? value, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            Add(field, "is required");
+        }
+        else
+        {
+            MaxLength(field, value, maxLength);
+        }
+    }
+
+    public void MaxLength(string field, string? value, int maxLength)
+    {
+        if (value is not null && value.Length > maxLength)
+        {
+            Add(field, $"must be at most {maxLength} characters");
+        }
+    }
+
+    public void Required(string field, object? value)
+    {
+        if (value is null)
+        {
+            Add(field, "is required");
+        }
+    }
+
+    public IDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+}
+
+/// <summary>
+/// Binds a JSON body and turns every way it can be wrong (malformed JSON, wrong types, unknown
+/// enum values or fields, missing or over-long values) into a 400 with a field-level errors map,
+/// before any grain is called.
+/// </summary>
+internal sealed class JsonBody<T> : IEndpointParameterMetadataProvider where T : class, IValidatedRequest
+{
+    private JsonBody(T? value, IResult? problem)
+    {
+        Value = value;
+        Problem = problem;
+    }
+
+    public T? Value { get; }
+
+    public IResult? Problem { get; }
+
+    public static async ValueTask<JsonBody<T>> BindAsync(HttpContext context, ParameterInfo parameter)
+    {
+        if (context.Request.HasJsonContentType() is false)
+        {
+            return new(null, TypedResults.Problem(title: "Unsupported media type", detail: "Send the body as application/json.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType, type: "https://httpstatuses.io/415"));
+        }
+        var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        T? value;
+        try
+        {
+            value = await JsonSerializer.DeserializeAsync<T>(context.Request.Body, options, context.RequestAborted);
+        }
+        catch (JsonException ex)
+        {
+            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
+            return new(null, Problems.Field(field, Describe(ex)));
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return new(null, TypedResults.Problem(title: "Payload too large", detail: "The body is larger than the limit.",
+                statusCode: StatusCodes.Status413PayloadTooLarge, type: "https://httpstatuses.io/413"));
+        }
+        if (value is null)
+        {
+            return new(null, Problems.Field("body", "A JSON object is required."));
+        }
+        var errors = new FieldErrors();
+        value.Validate(errors);
+        return errors.Any ? new(null, Problems.Validation(errors.ToDictionary())) : new(value, null);
+    }
+
+    // JsonException messages may quote the offending value; they never reach a log, only the caller who sent it.
+    private static string Describe(JsonException ex)
+    {
+        var message = ex.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+
+    public static void PopulateMetadata(ParameterInfo parameter, EndpointBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Metadata.Add(new AcceptsMetadata(["application/json"], typeof(T)));
+    }
+}

@@ -1,0 +1,89 @@
+using CaseGrains.Domain.Deadlines;
+using CaseGrains.Domain.Rollups;
+using CaseGrains.Grains.Cases;
+using CaseGrains.Grains.Townships;
+using CaseGrains.Runtime.Hosting;
+using CaseGrains.Runtime.Storage;
+using CaseGrains.Server.Auth;
+using CaseGrains.Server.Infrastructure;
+using CaseGrains.Server.Townships;
+
+namespace CaseGrains.Server.Rollups;
+
+/// <summary>Year figures for the 法治政府建设 report: per township and per county, as of any date.</summary>
+internal static class RollupsApi
+{
+    public static void MapRollups(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/api/townships/{townshipId}/rollups/{year:int}", TownshipRollupAsync)
+            .RequireAuthorization(Policies.ReadRollups)
+            .WithTags("Rollup")
+            .WithName("GetTownshipRollup")
+            .Produces<TownshipRollup>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        routes.MapGet("/api/counties/{countyId}/rollups/{year:int}", CountyRollupAsync)
+            .RequireAuthorization(Policies.ReadRollups)
+            .WithTags("Rollup")
+            .WithName("GetCountyRollup")
+            .Produces<CountyRollup>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<IResult> TownshipRollupAsync(string townshipId, int year, Caller caller, TownshipScope scope, IGrainFactory grains,
+        DeadlinePolicy policy, TimeProvider time, string? asOf = null)
+    {
+        if (await scope.FindAsync(caller, townshipId) is null)
+        {
+            return Problems.NotFound("township");
+        }
+        if (Validate(year, asOf, policy, time) is { } problem)
+        {
+            return problem;
+        }
+        var cases = await grains.GetGrain<ITownshipGrain>(townshipId).Cases();
+        return TypedResults.Ok(Rollup.Compute(townshipId, year, AsOf(asOf, policy, time), cases, policy));
+    }
+
+    private static async Task<IResult> CountyRollupAsync(string countyId, int year, Caller caller, IGrainFactory grains, IGrainStore store,
+        DeadlinePolicy policy, TimeProvider time, string? asOf = null)
+    {
+        if (!Ids.IsValidTownshipId(countyId) || !TownshipScope.SeesCounty(caller, countyId))
+        {
+            return Problems.NotFound("county");
+        }
+        if (Validate(year, asOf, policy, time) is { } problem)
+        {
+            return problem;
+        }
+        var date = AsOf(asOf, policy, time);
+        var townships = await store.QueryIndexAsync(new IndexQuery(GrainTypes.Township) { Partitions = [countyId] });
+        var rollups = new List<TownshipRollup>();
+        foreach (var row in townships.Rows.OrderBy(r => r.StreamId, StringComparer.Ordinal))
+        {
+            var townshipId = row.StreamId[(GrainTypes.Township.Length + 1)..];
+            var cases = await grains.GetGrain<ITownshipGrain>(townshipId).Cases();
+            rollups.Add(Rollup.Compute(townshipId, year, date, cases, policy));
+        }
+        return TypedResults.Ok(Rollup.Combine(countyId, year, date, rollups));
+    }
+
+    private static IResult? Validate(int year, string? asOf, DeadlinePolicy policy, TimeProvider time)
+    {
+        var errors = new FieldErrors();
+        if (year is < 1990 or > 2200)
+        {
+            errors.Add("year", "must be between 1990 and 2200");
+        }
+        if (asOf is not null && !DateOnly.TryParseExact(asOf, "yyyy-MM-dd", out _))
+        {
+            errors.Add("asOf", "must be a date yyyy-MM-dd");
+        }
+        return errors.Any ? Problems.Validation(errors.ToDictionary()) : null;
+    }
+
+    private static DateOnly AsOf(string? asOf, DeadlinePolicy policy, TimeProvider time)
+        => asOf is null ? policy.LocalDate(time.GetUtcNow()) : DateOnly.ParseExact(asOf, "yyyy-MM-dd");
+}
