@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using CaseGrains.Server.Auth;
+using CaseGrains.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CaseGrains.Server.Tests;
+
+/// <summary>
+/// The real service on a real loopback port (Kestrel), over a fresh database of the given kind.
+/// Every log line it writes is captured, so tests can check that no personal data reaches a log.
+/// </summary>
+public sealed class CaseGrainsApp : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    private CaseGrainsApp(StoreKind kind, string connectionString, IDictionary<string, string?>? settings)
+    {
+        Kind = kind;
+        ConnectionString = connectionString;
+        _settings = new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = kind == StoreKind.Sqlite ? "Sqlite" : "PostgreSql",
+            ["Storage:ConnectionString"] = connectionString,
+            ["Auth:SigningKey"] = Convert.ToBase64String(SigningKey),
+            ["Reminders:PollInterval"] = "00:00:00.200",
+            ["Logging:LogLevel:Default"] = "Debug",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
+            ["urls"] = "http://127.0.0.1:0",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+        UseKestrel(0);
+    }
+
+    /// <summary>The key tokens are signed with in this app.</summary>
+    public byte[] SigningKey { get; } = RandomNumberGenerator.GetBytes(32);
+
+    public StoreKind Kind { get; }
+
+    public string ConnectionString { get; }
+
+    /// <summary>Every log line written so far (message, state values and exception text).</summary>
+    public ConcurrentQueue<string> Logs { get; } = new();
+
+    /// <summary>Starts the app over a new, empty database.</summary>
+    public static async Task<CaseGrainsApp> StartAsync(StoreKind kind, IDictionary<string, string?>? settings = null)
+    {
+        var app = new CaseGrainsApp(kind, await TestStores.NewConnectionStringAsync(kind), settings);
+        app.StartServer();
+        return app;
+    }
+
+    /// <summary>Starts the app over an existing database.</summary>
+    public static CaseGrainsApp StartOn(StoreKind kind, string connectionString, IDictionary<string, string?>? settings = null)
+    {
+        var app = new CaseGrainsApp(kind, connectionString, settings);
+        app.StartServer();
+        return app;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider(Logs)));
+    }
+
+    /// <summary>A token for a caller of this app.</summary>
+    public string Token(string role, string[]? townships = null, string[]? counties = null, string? subject = null)
+        => TokenMinter.Mint(SigningKey, role, townships, counties, subject);
+
+    /// <summary>An HTTP client on the real port, with a bearer token when a role is given.</summary>
+    public HttpClient Client(string? role = null, string[]? townships = null, string[]? counties = null, string? subject = null)
+    {
+        var client = CreateClient();
+        if (role is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(role, townships, counties, subject));
+        }
+        return client;
+    }
+
+    /// <summary>Creates a township with a roster of active leaders, as an admin.</summary>
+    public async Task CreateTownshipAsync(string townshipId, string countyId = "county-1", params string[] leaders)
+    {
+        using var admin = Client(Roles.Admin);
+        (await admin.PutAsJsonAsync($"/api/townships/{townshipId}", new { name = $"{townshipId}镇", countyId })).EnsureSuccessStatusCode();
+        foreach (var leader in leaders)
+        {
+            (await admin.PutAsJsonAsync($"/api/townships/{townshipId}/leaders/{leader}", new { name = "王书记", title = "党委书记", active = true }))
+                .EnsureSuccessStatusCode();
+        }
+    }
+}
+
+/// <summary>Keeps every log line, formatted with its state values, in memory.</summary>
+internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class CapturingLogger(string category, ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull
+        {
+            lines.Enqueue($"{category} scope: {state}");
+            return null;
+        }
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
+            lines.Enqueue($"{logLevel} {category} [{eventId.Id}] {formatter(state, exception)} {values} {exception}");
+        }
+    }
+}
