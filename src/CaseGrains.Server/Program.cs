@@ -5,6 +5,7 @@ using CaseGrains.Server.Health;
 using CaseGrains.Server.Infrastructure;
 using CaseGrains.Server.Petitions;
 using CaseGrains.Server.Rollups;
+using CaseGrains.Server.Telemetry;
 using CaseGrains.Server.Townships;
 
 // Command-line verbs (token, migrate) do their job and exit; anything else runs the service.
@@ -27,7 +28,11 @@ builder.AddGatewayPlumbing();
 // JWT bearer tokens, roles and township scope.
 builder.AddGatewayAuth();
 
+// Traces and metrics over OTLP when Otlp:Endpoint is set.
+builder.AddCaseGrainsTelemetry();
+
 var app = builder.Build();
+app.UseCaseGrainsTelemetry();
 
 // Errors become ProblemDetails; a lost database becomes 503 with Retry-After.
 app.UseGatewayPlumbing();

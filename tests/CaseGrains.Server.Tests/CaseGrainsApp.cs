@@ -32,6 +32,9 @@ public sealed class CaseGrainsApp : WebApplicationFactory<Program>
             ["Logging:LogLevel:Default"] = "Debug",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
             ["urls"] = "http://127.0.0.1:0",
+            // Tests fire thousands of requests as one caller; the limiter has a test of its own.
+            ["RateLimit:PermitsPerMinute"] = "10000000",
+            ["RateLimit:Burst"] = "1000000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -6,6 +6,7 @@ using CaseGrains.Runtime.Hosting;
 using CaseGrains.Runtime.Storage;
 using CaseGrains.Server.Auth;
 using CaseGrains.Server.Infrastructure;
+using CaseGrains.Server.Telemetry;
 using CaseGrains.Server.Townships;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -76,7 +77,7 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
     {
         group.MapPost($"/{{caseId}}/{verb}", (string townshipId, string caseId, JsonBody<TRequest> body, HttpContext http, Caller caller,
                 TownshipScope scope, IGrainFactory grains, IGrainStore store, DeadlinePolicy policy, TimeProvider time)
-            => ExecuteAsync(townshipId, caseId, body.Problem, body.Value?.ToCommand(), http, caller, scope, grains, store, policy, time))
+            => ExecuteAsync(verb, townshipId, caseId, body.Problem, body.Value?.ToCommand(), http, caller, scope, grains, store, policy, time))
             .RequireAuthorization(policy)
             .WithName(name)
             .ProducesValidationProblem()
@@ -102,6 +103,7 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
         return await idempotency.RunAsync(http, caller, $"POST /api/townships/{townshipId}/{segment}", request, async () =>
         {
             var result = await register(grains.GetGrain<ITownshipGrain>(townshipId), request.ToCommand());
+            ApiTelemetry.Command(grainType, "register", result.Error?.Code ?? "ok");
             if (result.Value is not { } snapshot)
             {
                 return new Idempotency.Either(null, Problems.FromDomain(result.Error!));
@@ -175,7 +177,7 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
         return TypedResults.Ok(CaseHttp.Events(history, caller.SeesPersonalData, policy.Settings.TimeZone));
     }
 
-    private async Task<IResult> ExecuteAsync(string townshipId, string caseId, IResult? problem, TCommand? command, HttpContext http, Caller caller,
+    private async Task<IResult> ExecuteAsync(string verb, string townshipId, string caseId, IResult? problem, TCommand? command, HttpContext http, Caller caller,
         TownshipScope scope, IGrainFactory grains, IGrainStore store, DeadlinePolicy policy, TimeProvider time)
     {
         if (await FindGrainAsync(caller, townshipId, caseId, scope, grains) is not { } grain)
@@ -193,8 +195,10 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
         var result = await grain.Execute(command!, expected);
         if (result.Value is not { } snapshot)
         {
+            ApiTelemetry.Command(grainType, verb, result.Error!.Code);
             return Problems.FromDomain(result.Error!);
         }
+        ApiTelemetry.Command(grainType, verb, "ok");
         var context = await ViewContextAsync(caller, townshipId, store, policy, time, "command", GrainTypes.CaseKey(townshipId, caseId));
         CaseHttp.SetETag(http.Response, snapshot.Version);
         return TypedResults.Ok(toView(snapshot, context));

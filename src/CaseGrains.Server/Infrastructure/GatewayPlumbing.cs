@@ -2,7 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CaseGrains.Runtime.Storage;
 using Microsoft.AspNetCore.Diagnostics;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace CaseGrains.Server.Infrastructure;
 
@@ -35,6 +37,36 @@ internal static class GatewayPlumbing
         builder.Services.AddScoped<Townships.TownshipScope>();
         builder.Services.AddScoped<Idempotency>();
         builder.Services.AddOpenApi();
+        builder.Services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                // Health probes are never limited; everyone else has a bucket of their own.
+                if (!context.Request.Path.StartsWithSegments("/api"))
+                {
+                    return RateLimitPartition.GetNoLimiter("unlimited");
+                }
+                var options = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+                var caller = context.User.FindFirst("sub")?.Value is { } sub ? "sub:" + sub : "ip:" + context.Connection.RemoteIpAddress;
+                return RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.Burst,
+                    TokensPerPeriod = Math.Max(1, options.PermitsPerMinute / 60),
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+            limiter.OnRejected = async (context, cancellationToken) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                await Problems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",
+                    "You are sending requests faster than this service allows; slow down and retry.");
+            };
+        });
     }
 
     public static void UseGatewayPlumbing(this WebApplication app)
@@ -42,6 +74,7 @@ internal static class GatewayPlumbing
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         // The caller's subject travels into grain turns and is recorded beside the events they append.
         app.Use((context, next) =>

@@ -11,8 +11,10 @@ internal static class RunOrExplain
         {
             await app.StartAsync();
         }
-        catch (Exception ex) when (Explain(ex) is { } line)
+        catch (Exception ex)
         {
+            // One line an operator can act on, not a stack trace.
+            var line = Explain(ex) ?? $"failed to start: {ex.GetType().Name}: {FirstLine(ex.Message)}";
             await Console.Error.WriteLineAsync($"casegrains: {line}");
             return 1;
         }
@@ -20,6 +22,8 @@ internal static class RunOrExplain
         await app.WaitForShutdownAsync();
         return 0;
     }
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 
     private static string? Explain(Exception ex) => ex switch
     {
@@ -29,6 +33,8 @@ internal static class RunOrExplain
             || argument.StackTrace?.Contains("ConnectionString", StringComparison.Ordinal) == true
             => "invalid Storage:ConnectionString: " + argument.Message,
         IOException io when io.Message.Contains("address", StringComparison.OrdinalIgnoreCase) => "cannot listen: " + io.Message,
+        InvalidOperationException conversion when conversion.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal)
+            => "invalid configuration: " + FirstLine(conversion.Message),
         AggregateException aggregate when aggregate.InnerExceptions.Count == 1 => Explain(aggregate.InnerExceptions[0]),
         _ => null,
     };
