@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using CaseGrains.Server.Auth;
+using CaseGrains.Testing;
+
+namespace CaseGrains.Server.Tests;
+
+public sealed class TelemetryTests
+{
+    [Fact]
+    public async Task A_command_arrives_at_an_otlp_collector_as_one_trace_from_http_through_the_grain_to_the_append()
+    {
+        await using var collector = await OtlpReceiver.StartAsync();
+        await using var app = await CaseGrainsApp.StartAsync(StoreKind.Sqlite, new Dictionary<string, string?>
+        {
+            ["Otlp:Endpoint"] = collector.Endpoint.ToString(),
+            ["Otlp:Protocol"] = "http/protobuf",
+            ["Otlp:ExportIntervalMilliseconds"] = "200",
+        });
+        await app.CreateTownshipAsync("t1", "c1");
+        using var officer = app.Client(Roles.Officer, ["t1"]);
+        (await officer.PostAsJsonAsync("/api/townships/t1/petitions", new
+        {
+            channel = "letter", receivedAt = "2024-03-05T09:30:00+08:00", subject = "s", summary = "s", category = "其他",
+            petitioners = new[] { new { name = "张三" } },
+        })).EnsureSuccessStatusCode();
+
+        var traceId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+        using var accept = new HttpRequestMessage(HttpMethod.Post, "/api/townships/t1/petitions/2024-XF-0001/accept")
+        {
+            Content = JsonContent.Create(new { at = "2024-03-06T09:30:00+08:00" }),
+        };
+        accept.Headers.Add("traceparent", $"00-{traceId}-{"0123456789abcdef"}-01");
+        Assert.Equal(HttpStatusCode.OK, (await officer.SendAsync(accept)).StatusCode);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        List<ReceivedSpan> trace;
+        do
+        {
+            await Task.Delay(100);
+            trace = collector.Spans.Where(s => s.TraceId == traceId).ToList();
+        }
+        while (!(trace.Any(s => s.Name == "storage append") && trace.Any(s => s.Name == "grain petition")
+                 && trace.Any(s => s.ParentSpanId == "0123456789abcdef")) && DateTime.UtcNow < deadline);
+
+        var http = Assert.Single(trace, s => s.ParentSpanId == "0123456789abcdef");
+        var grainTurn = Assert.Single(trace, s => s.Name == "grain petition");
+        var append = Assert.Single(trace, s => s.Name == "storage append");
+        Assert.Equal(http.SpanId, grainTurn.ParentSpanId);
+        Assert.Equal(grainTurn.SpanId, append.ParentSpanId);
+
+        // Metrics arrive too, with the command counter among them.
+        while (!collector.MetricExports.Any(m => Encoding.UTF8.GetString(m).Contains("casegrains-commands", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        Assert.Contains(collector.MetricExports, m => Encoding.UTF8.GetString(m).Contains("casegrains-storage-append-latency", StringComparison.Ordinal));
+        Assert.Contains(collector.MetricExports, m => Encoding.UTF8.GetString(m).Contains("casegrains-commands", StringComparison.Ordinal));
+    }
+}
