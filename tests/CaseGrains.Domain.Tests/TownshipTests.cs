@@ -43,27 +43,6 @@ public sealed class TownshipTests
     }
 
     [Fact]
-    public void CaseNumbers_AreSequentialPerYearAndKind_WithoutGaps()
-    {
-        var s = Apply(TownshipState.New("tjz"), new SetTownshipProfile("田家寨镇", "county-1"));
-        var events = new List<TownshipEvent>();
-        var ids = new List<string>();
-        foreach (var (kind, year) in new[] { (CaseKind.Petition, 2024), (CaseKind.Petition, 2024), (CaseKind.Dispute, 2024), (CaseKind.Petition, 2025), (CaseKind.Petition, 2024) })
-        {
-            var d = Township.Decide(s, new AllocateCaseNumber(kind, year));
-            var allocated = Assert.IsType<CaseNumberAllocated>(Assert.Single(d.Events));
-            ids.Add(allocated.CaseId);
-            s = Township.Evolve(s, allocated);
-            events.Add(allocated);
-        }
-
-        Assert.Equal(["2024-XF-0001", "2024-XF-0002", "2024-JF-0001", "2025-XF-0001", "2024-XF-0003"], ids);
-        Assert.Equal("2024-XF-0004", Township.PeekNextCaseNumber(s, CaseKind.Petition, 2024));
-        Assert.Equal(ErrorCodes.ValueInvalid, Township.Decide(s, new AllocateCaseNumber(CaseKind.Petition, 24)).Error?.Code);
-        Assert.Equal(ErrorCodes.TownshipNotFound, Township.Decide(TownshipState.New("x"), new AllocateCaseNumber(CaseKind.Petition, 2024)).Error?.Code);
-    }
-
-    [Fact]
     public void Fold_EqualsTheLiveState()
     {
         var live = TownshipState.New("tjz");
@@ -71,8 +50,8 @@ public sealed class TownshipTests
         TownshipCommand[] commands =
         [
             new SetTownshipProfile("田家寨镇", "county-1"), new UpsertLeader("l1", "王某", "镇长", true),
-            new AllocateCaseNumber(CaseKind.Dispute, 2024), new UpsertLeader("l1", "王某", "书记", true),
-            new SetTownshipProfile("田家寨镇", "county-2"), new AllocateCaseNumber(CaseKind.Dispute, 2024),
+            new UpsertLeader("l2", "赵某", "副镇长", true), new UpsertLeader("l1", "王某", "书记", true),
+            new SetTownshipProfile("田家寨镇", "county-2"), new UpsertLeader("l2", "赵某", "副镇长", false),
         ];
         foreach (var c in commands)
         {

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Text.Json.Serialization;
 
 namespace CaseGrains.Domain.Townships;
@@ -8,16 +7,14 @@ namespace CaseGrains.Domain.Townships;
 public sealed record Leader(string Id, string Name, string Title, bool Active);
 
 /// <summary>
-/// 乡镇 — a township: profile, roster of leaders and the last case number used per year and
-/// kind. Create the initial state with <see cref="New"/> and the grain's key.
+/// 乡镇 — a township: profile and roster of leaders. Create the initial state with
+/// <see cref="New"/> and the grain's key. Case numbers are not kept here: the township grain
+/// numbers cases from its live case map, guarded by each case stream's primary key.
 /// </summary>
 public sealed record TownshipState(string Id, string Name, string CountyId, ImmutableDictionary<string, Leader> Leaders, bool Exists)
 {
     /// <summary>A township that has no profile yet.</summary>
     public static TownshipState Empty { get; } = New(string.Empty);
-
-    /// <summary>Last sequence used, keyed <c>yyyy-XF</c> / <c>yyyy-JF</c>.</summary>
-    public ImmutableDictionary<string, int> LastSequences { get; init; } = ImmutableDictionary<string, int>.Empty;
 
     /// <summary>The state of a township not yet set up, under its id.</summary>
     public static TownshipState New(string id) =>
@@ -30,11 +27,10 @@ public sealed record TownshipState(string Id, string Name, string CountyId, Immu
         && Name == other.Name
         && CountyId == other.CountyId
         && Exists == other.Exists
-        && SameContent(Leaders, other.Leaders)
-        && SameContent(LastSequences, other.LastSequences);
+        && SameContent(Leaders, other.Leaders);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Id, Name, CountyId, Exists, Leaders.Count, LastSequences.Count);
+    public override int GetHashCode() => HashCode.Combine(Id, Name, CountyId, Exists, Leaders.Count);
 
     private static bool SameContent<T>(ImmutableDictionary<string, T> a, ImmutableDictionary<string, T> b) =>
         a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && EqualityComparer<T>.Default.Equals(kv.Value, v));
@@ -49,14 +45,10 @@ public sealed record SetTownshipProfile(string Name, string CountyId) : Township
 /// <summary>维护领导名单 — adds or updates a leader (deactivate rather than delete, so past assignments stay readable).</summary>
 public sealed record UpsertLeader(string LeaderId, string Name, string Title, bool Active) : TownshipCommand;
 
-/// <summary>分配案件编号 — takes the next number for a kind and year (the local year of receipt).</summary>
-public sealed record AllocateCaseNumber(CaseKind Kind, int Year) : TownshipCommand;
-
 /// <summary>乡镇事件.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "$type")]
 [JsonDerivedType(typeof(TownshipProfileSet), "townshipProfileSet")]
 [JsonDerivedType(typeof(LeaderUpserted), "leaderUpserted")]
-[JsonDerivedType(typeof(CaseNumberAllocated), "caseNumberAllocated")]
 public abstract record TownshipEvent;
 
 /// <summary>乡镇信息已设置.</summary>
@@ -65,15 +57,8 @@ public sealed record TownshipProfileSet(string Name, string CountyId) : Township
 /// <summary>领导已更新.</summary>
 public sealed record LeaderUpserted(string LeaderId, string Name, string Title, bool Active) : TownshipEvent;
 
-/// <summary>案件编号已分配.</summary>
-public sealed record CaseNumberAllocated(CaseKind Kind, int Year, int Sequence, string CaseId) : TownshipEvent;
-
 /// <summary>乡镇 — the township decider.</summary>
-/// <remarks>
-/// Numbers are allocated one at a time by events, so a township's stream is the single source of
-/// the next number: no gaps, no duplicates, as long as the grain appends before it replies.
-/// Unchanged profiles and leaders decide to no events.
-/// </remarks>
+/// <remarks>Unchanged profiles and leaders decide to no events.</remarks>
 public static class Township
 {
     /// <summary>Decides a command; everything but <see cref="SetTownshipProfile"/> needs an existing township.</summary>
@@ -86,7 +71,6 @@ public static class Township
             SetTownshipProfile c => SetProfile(state, c),
             _ when !state.Exists => Errors.Of(ErrorCodes.TownshipNotFound, "乡镇不存在，请先设置乡镇信息。", "The township does not exist; set its profile first."),
             UpsertLeader c => Upsert(state, c),
-            AllocateCaseNumber c => Allocate(state, c),
             _ => throw new ArgumentException($"Unknown township command {command.GetType().Name}.", nameof(command)),
         };
     }
@@ -100,7 +84,6 @@ public static class Township
         {
             TownshipProfileSet p => state with { Name = p.Name, CountyId = p.CountyId, Exists = true },
             LeaderUpserted l => state with { Leaders = state.Leaders.SetItem(l.LeaderId, new Leader(l.LeaderId, l.Name, l.Title, l.Active)) },
-            CaseNumberAllocated n => state with { LastSequences = state.LastSequences.SetItem(SequenceKey(n.Kind, n.Year), n.Sequence) },
             _ => throw new ArgumentException($"Unknown township event {e.GetType().Name}.", nameof(e)),
         };
     }
@@ -117,13 +100,6 @@ public static class Township
     {
         ArgumentNullException.ThrowIfNull(state);
         return state.Leaders.Values.Where(l => l.Active).Select(l => l.Id).ToImmutableHashSet(StringComparer.Ordinal);
-    }
-
-    /// <summary>The number the next allocation for this kind and year will return.</summary>
-    public static string PeekNextCaseNumber(TownshipState state, CaseKind kind, int year)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        return CaseNumber.Format(year, kind, LastSequence(state, kind, year) + 1);
     }
 
     private static Decision<TownshipEvent> SetProfile(TownshipState s, SetTownshipProfile c)
@@ -156,23 +132,4 @@ public static class Township
             ? Decision<TownshipEvent>.Ok()
             : Decision<TownshipEvent>.Ok(new LeaderUpserted(leader.Id, leader.Name, leader.Title, leader.Active));
     }
-
-    private static Decision<TownshipEvent> Allocate(TownshipState s, AllocateCaseNumber c)
-    {
-        var error = Guard.Defined(c.Kind, "kind")
-            ?? (c.Year is < 1000 or > 9999 ? Errors.Invalid("year", c.Year) : null);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        var next = LastSequence(s, c.Kind, c.Year) + 1;
-        return Decision<TownshipEvent>.Ok(new CaseNumberAllocated(c.Kind, c.Year, next, CaseNumber.Format(c.Year, c.Kind, next)));
-    }
-
-    private static int LastSequence(TownshipState s, CaseKind kind, int year) =>
-        s.LastSequences.TryGetValue(SequenceKey(kind, year), out var last) ? last : 0;
-
-    private static string SequenceKey(CaseKind kind, int year) =>
-        string.Create(CultureInfo.InvariantCulture, $"{year}-{(kind == CaseKind.Petition ? "XF" : "JF")}");
 }

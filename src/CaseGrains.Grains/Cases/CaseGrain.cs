@@ -80,7 +80,11 @@ public abstract class CaseGrain<TState, TEvent, TRegister, TCommand>(DeadlinePol
     public Task<CaseResult<CaseSnapshot<TState>>> Register(TRegister command) => HandleAsync(command, expectedVersion: null);
 
     /// <inheritdoc />
-    public Task<CaseResult<CaseSnapshot<TState>>> Execute(TCommand command, long? expectedVersion) => HandleAsync(command, expectedVersion);
+    public Task<CaseResult<CaseSnapshot<TState>>> Execute(TCommand command, long? expectedVersion)
+        // Registration goes through the township, which numbers the case and counts it.
+        => command is TRegister
+            ? Task.FromResult(CaseResult<CaseSnapshot<TState>>.Fail(GrainErrors.RegisterThroughTownship()))
+            : HandleAsync(command, expectedVersion);
 
     /// <inheritdoc />
     public Task<CaseSnapshot<TState>?> Get()

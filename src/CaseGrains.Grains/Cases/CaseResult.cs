@@ -30,6 +30,10 @@ public static class GrainErrors
         $"案件已被他人修改（当前版本 {actual}，请求版本 {expected}），请刷新后重试。",
         $"The case is at version {actual}, not {expected}; read it again and retry.");
 
+    /// <summary>A registration sent to a case grain directly instead of through its township.</summary>
+    public static DomainError RegisterThroughTownship() => new(
+        ErrorCodes.ValueInvalid, "案件须经乡镇登记编号。", "A case is registered through its township, which numbers it.", "command");
+
     /// <summary>The township is unknown.</summary>
     public static DomainError TownshipNotFound() => new(
         ErrorCodes.TownshipNotFound, "乡镇不存在。", "The township does not exist.");

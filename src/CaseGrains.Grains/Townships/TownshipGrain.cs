@@ -124,7 +124,13 @@ public sealed class TownshipGrain(DeadlinePolicy policy) : EventSourcedGrain<Tow
     public Task<TownshipSnapshot?> Get() => Task.FromResult(State.Exists ? new TownshipSnapshot(State, Version) : null);
 
     /// <inheritdoc />
-    public Task<IReadOnlySet<string>> ActiveLeaders() => Task.FromResult(Township.ActiveLeaderIds(State));
+    public async Task<IReadOnlySet<string>> ActiveLeaders()
+    {
+        // Another node may have changed the roster since this activation loaded it; an assignment must not
+        // pass on a leader who was deactivated there. Only events after this activation's version are read.
+        await CatchUpAsync();
+        return Township.ActiveLeaderIds(State);
+    }
 
     /// <inheritdoc />
     public Task<CaseResult<CaseSnapshot<PetitionState>>> RegisterPetition(RegisterPetition command)
@@ -155,7 +161,12 @@ public sealed class TownshipGrain(DeadlinePolicy policy) : EventSourcedGrain<Tow
     {
         if (!State.Exists)
         {
-            return CaseResult<T>.Fail(GrainErrors.TownshipNotFound());
+            // This activation may predate a profile set up through another node; look again before refusing.
+            await CatchUpAsync();
+            if (!State.Exists)
+            {
+                return CaseResult<T>.Fail(GrainErrors.TownshipNotFound());
+            }
         }
         var year = policy.LocalDate(receivedAt).Year;
         for (var attempt = 1; ; attempt++)

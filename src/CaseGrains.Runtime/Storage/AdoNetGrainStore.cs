@@ -65,7 +65,7 @@ public abstract class AdoNetGrainStore : IGrainStore
                 "INSERT INTO schema_migrations (version, description, applied_at) VALUES (@version, @description, @applied_at)");
             Add(record, "version", migration.Version);
             Add(record, "description", migration.Description);
-            Add(record, "applied_at", DateTimeOffset.UtcNow.ToString("O"));
+            Add(record, "applied_at", TimeProvider.System.GetUtcNow().ToString("O"));
             await record.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
@@ -143,7 +143,8 @@ public abstract class AdoNetGrainStore : IGrainStore
 
     private async Task AppendInTransactionAsync(DbConnection connection, DbTransaction transaction, AppendRequest request, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.UtcNow;
+        // The row's update time is the commit's own event time, which comes from the grain's clock.
+        var now = request.Events.Count > 0 ? request.Events.Max(e => e.OccurredAt) : TimeProvider.System.GetUtcNow();
         var version = request.ExpectedVersion;
         try
         {

@@ -31,7 +31,7 @@ public static class TokenMinter
         }
         claims.AddRange((townships ?? []).Select(t => new Claim(Caller.TownshipClaim, t)));
         claims.AddRange((counties ?? []).Select(c => new Claim(Caller.CountyClaim, c)));
-        var issuedAt = (now ?? DateTimeOffset.UtcNow).UtcDateTime;
+        var issuedAt = (now ?? TimeProvider.System.GetUtcNow()).UtcDateTime;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Subject = new ClaimsIdentity(claims),

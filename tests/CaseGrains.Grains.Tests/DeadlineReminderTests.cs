@@ -1,0 +1,104 @@
+using CaseGrains.Domain.Disputes;
+using CaseGrains.Domain.Petitions;
+using CaseGrains.Grains.Cases;
+using CaseGrains.Runtime.Storage;
+using CaseGrains.Testing;
+
+namespace CaseGrains.Grains.Tests;
+
+/// <summary>
+/// Deadline reminders: armed in storage with the events at the end of the running deadline's local day,
+/// moved and disarmed as the case moves, and their firing never changes a case (nothing closes on a deadline).
+/// </summary>
+public abstract class DeadlineReminderTests(StoreKind kind) : GrainTestBase(kind)
+{
+    [Fact]
+    public async Task The_overdue_reminder_follows_the_running_deadline_and_is_gone_once_concluded()
+    {
+        var host = NewHost("a");
+        var township = await SetUpTownshipAsync(host);
+        var now = Time.GetUtcNow();
+        var registered = Ok(await township.RegisterPetition(NewPetition(now.AddHours(-1))));
+        var caseId = registered.State.Id;
+
+        // 受理告知: 15 days from the local date of receipt, overdue from the first instant of the day after.
+        Assert.Equal(new DateOnly(2024, 3, 20), registered.State.AcceptanceDueOn);
+        Assert.Equal(Policy.EndOfDay(new DateOnly(2024, 3, 20)), await ReminderAsync(GrainTypes.Petition, caseId, CaseGrain<PetitionState, PetitionEvent, RegisterPetition, PetitionCommand>.OverdueReminder));
+        Assert.Equal(new DateTimeOffset(2024, 3, 21, 0, 0, 0, TimeSpan.FromHours(8)), Policy.EndOfDay(new DateOnly(2024, 3, 20)));
+        Assert.Equal(Policy.EndOfDay(new DateOnly(2024, 3, 20)), (await Store.GetIndexRowAsync(PetitionStream(caseId)))!.Entry.DueAt);
+
+        // Accepted: the handling clock (60 days) replaces it.
+        var accepted = Ok(await Petition(host, caseId).Execute(new AcceptPetition(now), null)).State;
+        Assert.Equal(new DateOnly(2024, 5, 4), accepted.HandlingDueOn);
+        Assert.Equal(Policy.EndOfDay(new DateOnly(2024, 5, 4)), await ReminderAsync(GrainTypes.Petition, caseId, OverdueReminder));
+        Assert.Equal(Policy.EndOfDay(new DateOnly(2024, 4, 30)), await ReminderAsync(GrainTypes.Petition, caseId, DueSoonReminder));
+
+        // Concluded: no officer clock runs, so nothing is left to fire.
+        Ok(await Petition(host, caseId).Execute(new ConcludePetition(now.AddMinutes(5), PetitionOutcome.Explained, "已解释"), null));
+        Assert.Null(await ReminderAsync(GrainTypes.Petition, caseId, OverdueReminder));
+        Assert.Null(await ReminderAsync(GrainTypes.Petition, caseId, DueSoonReminder));
+        Assert.Null((await Store.GetIndexRowAsync(PetitionStream(caseId)))!.Entry.DueAt);
+
+        // A dispute's clock starts on acceptance (30 days by default) and stops on settlement.
+        var disputeId = Ok(await township.RegisterDispute(NewDispute(now))).State.Id;
+        Assert.Null(await ReminderAsync(GrainTypes.Dispute, disputeId, OverdueReminder));
+        var mediated = Ok(await Dispute(host, disputeId).Execute(new AcceptDispute(now.AddMinutes(1)), null)).State;
+        Assert.Equal(new DateOnly(2024, 4, 4), mediated.SettlementDueOn);
+        Assert.Equal(Policy.EndOfDay(new DateOnly(2024, 4, 4)), await ReminderAsync(GrainTypes.Dispute, disputeId, OverdueReminder));
+        Ok(await Dispute(host, disputeId).Execute(new ResolveDispute(now.AddMinutes(2), MediationProcedure.Simple, AgreementForm.Oral), null));
+        Assert.Null(await ReminderAsync(GrainTypes.Dispute, disputeId, OverdueReminder));
+        Assert.Null(await ReminderAsync(GrainTypes.Dispute, disputeId, DueSoonReminder));
+    }
+
+    [Fact]
+    public async Task A_firing_reminder_never_changes_or_closes_the_case()
+    {
+        var host = NewHost("a");
+        var township = await SetUpTownshipAsync(host);
+        var now = Time.GetUtcNow();
+        var waiting = Ok(await township.RegisterPetition(NewPetition(now.AddHours(-1)))).State.Id;
+        var handling = Ok(await township.RegisterPetition(NewPetition(now.AddHours(-1)))).State.Id;
+        Ok(await Petition(host, handling).Execute(new AcceptPetition(now), null));
+        var disputeId = Ok(await township.RegisterDispute(NewDispute(now))).State.Id;
+        Ok(await Dispute(host, disputeId).Execute(new AcceptDispute(now), null));
+        var before = new[]
+        {
+            (Stream: PetitionStream(waiting), State: Json((await Petition(host, waiting).Get())!)),
+            (Stream: PetitionStream(handling), State: Json((await Petition(host, handling).Get())!)),
+            (Stream: DisputeStream(disputeId), State: Json((await Dispute(host, disputeId).Get())!)),
+        };
+        Assert.Equal(0, await host.Reminders.PollOnceAsync());
+
+        // Every clock has run out: the acceptance notice, the handling limit, the settlement limit.
+        Time.Set(Policy.EndOfDay(new DateOnly(2024, 5, 4)).AddHours(1));
+        Assert.Equal(6, await host.Reminders.PollOnceAsync());
+        Assert.Equal(0, await host.Reminders.PollOnceAsync());
+
+        Assert.Equal(before[0].State, Json((await Petition(host, waiting).Get())!));
+        Assert.Equal(before[1].State, Json((await Petition(host, handling).Get())!));
+        Assert.Equal(before[2].State, Json((await Dispute(host, disputeId).Get())!));
+        Assert.Equal(2, (await Store.ReadStreamAsync(before[1].Stream, 0)).Count);
+        Assert.Single(await Store.ReadStreamAsync(before[0].Stream, 0));
+        Assert.Equal(2, (await Store.ReadStreamAsync(before[2].Stream, 0)).Count);
+
+        // Still open and now overdue, as the township sees it; a person concludes it, late.
+        var live = (await township.Cases()).ToDictionary(c => c.Id);
+        Assert.Equal("registered", live[waiting].Status);
+        Assert.Equal("accepted", live[handling].Status);
+        Assert.Equal("accepted", live[disputeId].Status);
+        Assert.All(live.Values, c => Assert.True(c.DeadlineStatusAt(Policy, Time.GetUtcNow())!.Overdue));
+        var concluded = Ok(await Petition(host, handling).Execute(new ConcludePetition(Time.GetUtcNow(), PetitionOutcome.Supported, "已解决"), null));
+        Assert.False(concluded.State.ConcludedOnTime);
+    }
+
+    private const string OverdueReminder = CaseGrain<PetitionState, PetitionEvent, RegisterPetition, PetitionCommand>.OverdueReminder;
+
+    private const string DueSoonReminder = CaseGrain<PetitionState, PetitionEvent, RegisterPetition, PetitionCommand>.DueSoonReminder;
+
+    private async Task<DateTimeOffset?> ReminderAsync(string grainType, string caseId, string name) =>
+        (await Store.GetReminderAsync(new ReminderKey(grainType, GrainTypes.CaseKey(TownshipId, caseId), name)))?.DueAt;
+}
+
+public sealed class SqliteDeadlineReminderTests() : DeadlineReminderTests(StoreKind.Sqlite);
+
+public sealed class PostgresDeadlineReminderTests() : DeadlineReminderTests(StoreKind.PostgreSql);
