@@ -178,11 +178,18 @@ public sealed class TownshipGrain(DeadlinePolicy policy) : EventSourcedGrain<Tow
                 _cases[summary.Id] = summary;
                 return result;
             }
-            if (result.Error?.Code != ErrorCodes.CaseAlreadyExists || attempt == MaxNumberingAttempts)
+            if (result.Error?.Code != ErrorCodes.CaseAlreadyExists)
             {
                 return result;
             }
-            // Another activation of this township (on another node) used the number: re-read the rows and go on.
+            if (attempt == MaxNumberingAttempts)
+            {
+                // Still racing another node: a retryable clash (409), not "this case exists", since nothing was created.
+                throw new StreamVersionConflictException(GrainId.StreamId, Version);
+            }
+            // Another activation of this township (on another node) used the number: re-read the rows and go on,
+            // after a short random pause so the two nodes stop colliding in lock-step.
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)));
             await LoadCasesAsync();
         }
     }
