@@ -27,7 +27,8 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
     string grainType,
     string segment,
     Func<ITownshipGrain, TRegister, Task<CaseResult<CaseSnapshot<TState>>>> register,
-    Func<CaseSnapshot<TState>, CaseViewContext, object> toView)
+    Func<CaseSnapshot<TState>, CaseViewContext, object> toView,
+    Type viewType)
     where TState : class
     where TRegister : TCommand
     where TCommand : class
@@ -46,7 +47,7 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
             => RegisterAsync(townshipId, body, http, caller, scope, grains, idempotency, store, policy, time))
             .RequireAuthorization(Policies.WriteCases)
             .WithName($"Register{tag}")
-            .Produces(StatusCodes.Status201Created)
+            .Produces(StatusCodes.Status201Created, viewType)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -55,17 +56,20 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
         group.MapGet("/", ListAsync)
             .RequireAuthorization(Policies.ReadCases)
             .WithName($"List{tag}")
+            .Produces<PagedList<CaseListItem>>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/{caseId}", ViewAsync)
             .RequireAuthorization(Policies.ReadCases)
             .WithName($"Get{tag}")
+            .Produces(StatusCodes.Status200OK, viewType)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/{caseId}/events", EventsAsync)
             .RequireAuthorization(Policies.ReadCases)
             .WithName($"Get{tag}Events")
+            .Produces<IReadOnlyList<CaseEventView>>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         return group;
@@ -80,6 +84,7 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
             => ExecuteAsync(verb, townshipId, caseId, body.Problem, body.Value?.ToCommand(), http, caller, scope, grains, store, policy, time))
             .RequireAuthorization(policy)
             .WithName(name)
+            .Produces(StatusCodes.Status200OK, viewType)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)

@@ -14,7 +14,8 @@ internal static class DisputesApi
         var disputes = new CaseRoutes<DisputeState, RegisterDispute, DisputeCommand, IDisputeGrain>(
             GrainTypes.Dispute, "disputes",
             (township, command) => township.RegisterDispute(command),
-            (snapshot, context) => DisputeView.From(snapshot, context));
+            (snapshot, context) => DisputeView.From(snapshot, context),
+            typeof(DisputeView));
         var group = disputes.Map<RegisterDisputeRequest>(routes, "Dispute");
 
         disputes.MapCommand<AcceptDisputeRequest>(group, "accept", Policies.WriteCases, "AcceptDispute");

@@ -36,7 +36,7 @@ internal static class GatewayPlumbing
         builder.Services.AddExceptionHandler<GatewayExceptionHandler>();
         builder.Services.AddScoped<Townships.TownshipScope>();
         builder.Services.AddScoped<Idempotency>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddGatewayOpenApi();
         builder.Services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
         builder.Services.AddRateLimiter(limiter =>

@@ -14,7 +14,8 @@ internal static class PetitionsApi
         var petitions = new CaseRoutes<PetitionState, RegisterPetition, PetitionCommand, IPetitionGrain>(
             GrainTypes.Petition, "petitions",
             (township, command) => township.RegisterPetition(command),
-            (snapshot, context) => PetitionView.From(snapshot, context));
+            (snapshot, context) => PetitionView.From(snapshot, context),
+            typeof(PetitionView));
         var group = petitions.Map<RegisterPetitionRequest>(routes, "Petition");
 
         petitions.MapCommand<AcceptPetitionRequest>(group, "accept", Policies.WriteCases, "AcceptPetition");
