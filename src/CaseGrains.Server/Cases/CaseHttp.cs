@@ -25,7 +25,11 @@ internal static class CaseHttp
         {
             text = text[2..];
         }
-        text = text.Trim('"');
+        // An entity tag is quoted on both sides or not at all ("3" or 3); half a quote is not a version.
+        if (text.Length >= 2 && text[0] == '"' && text[^1] == '"')
+        {
+            text = text[1..^1];
+        }
         if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed >= 0)
         {
             version = parsed;

@@ -130,8 +130,10 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
         var errors = new FieldErrors();
         if (page < 1) errors.Add("page", "must be 1 or more");
         if (pageSize is < 1 or > MaxPageSize) errors.Add("pageSize", $"must be between 1 and {MaxPageSize}");
+        // The offset must fit the store's int: an overflow read as a negative OFFSET (PostgreSQL: 500; SQLite: page 1).
+        else if ((page - 1L) * pageSize > int.MaxValue) errors.Add("page", "is beyond the last possible page");
         if (year is < 1990 or > 2200) errors.Add("year", "is out of range");
-        errors.MaxLength("status", status, 40);
+        if (status is not null && !Statuses.Contains(status)) errors.Add("status", "must be one of: " + string.Join(", ", Statuses));
         errors.MaxLength("leaderId", leaderId, Ids.MaxIdLength);
         if (errors.Any)
         {
@@ -220,6 +222,11 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
     }
 
     private Domain.CaseKind Kind => grainType == GrainTypes.Petition ? Domain.CaseKind.Petition : Domain.CaseKind.Dispute;
+
+    /// <summary>The statuses a list may be filtered by; anything else is a field error, not an empty page.</summary>
+    private IReadOnlyList<string> Statuses => Kind == Domain.CaseKind.Petition
+        ? [.. Enum.GetValues<Domain.Petitions.PetitionStatus>().Select(s => CaseSummary.ApiName(s))]
+        : [.. Enum.GetValues<Domain.Disputes.DisputeStatus>().Select(s => CaseSummary.ApiName(s))];
 
     private static async Task<CaseViewContext> ViewContextAsync(Caller caller, string townshipId, IGrainStore store, DeadlinePolicy policy, TimeProvider time,
         string purpose, string? streamId = null)

@@ -7,7 +7,7 @@ namespace CaseGrains.Server.Disputes;
 /// <summary>Registers a dispute (矛盾纠纷登记).</summary>
 public sealed record RegisterDisputeRequest(
     DisputeSource? Source, DateTimeOffset? ReportedAt, string? Category, string? Subject, string? Summary,
-    IReadOnlyList<PersonRequest?>? Parties, string? Village = null, RiskLevel? RiskLevel = null) : ICommandRequest<RegisterDispute>
+    IReadOnlyList<PersonRequest?>? Parties, RiskLevel? RiskLevel, string? Village = null) : ICommandRequest<RegisterDispute>
 {
     void IValidatedRequest.Validate(FieldErrors errors)
     {

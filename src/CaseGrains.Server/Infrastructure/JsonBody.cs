@@ -1,5 +1,7 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
@@ -84,7 +86,7 @@ internal sealed class JsonBody<T> : IEndpointParameterMetadataProvider where T :
             return new(null, TypedResults.Problem(title: "Unsupported media type", detail: "Send the body as application/json.",
                 statusCode: StatusCodes.Status415UnsupportedMediaType, type: "https://httpstatuses.io/415"));
         }
-        var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var options = StrictEnums.For(context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
         T? value;
         try
         {
@@ -121,5 +123,54 @@ internal sealed class JsonBody<T> : IEndpointParameterMetadataProvider where T :
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Metadata.Add(new AcceptsMetadata(["application/json"], typeof(T)));
+    }
+}
+
+/// <summary>
+/// Request enums are read as exactly one of their names. The general string-enum converter also reads
+/// flag lists, so "letter, visit" became the bitwise OR of the two, i.e. another valid value; a request
+/// must never be silently read as something its sender did not write.
+/// </summary>
+internal static class StrictEnums
+{
+    private static readonly ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> Derived = new();
+
+    /// <summary>The shared options with strict enum reading in front of every other converter.</summary>
+    public static JsonSerializerOptions For(JsonSerializerOptions shared) => Derived.GetValue(shared, static options =>
+    {
+        var strict = new JsonSerializerOptions(options);
+        strict.Converters.Insert(0, new StrictEnumConverterFactory());
+        return strict;
+    });
+
+    private sealed class StrictEnumConverterFactory : JsonConverterFactory
+    {
+        public override bool CanConvert(Type typeToConvert) => typeToConvert.IsEnum;
+
+        public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options)
+            => (JsonConverter)Activator.CreateInstance(typeof(StrictEnumConverter<>).MakeGenericType(typeToConvert))!;
+    }
+
+    private sealed class StrictEnumConverter<TEnum> : JsonConverter<TEnum> where TEnum : struct, Enum
+    {
+        private static readonly Dictionary<string, TEnum> ByName = Enum.GetValues<TEnum>()
+            .ToDictionary(v => JsonNamingPolicy.CamelCase.ConvertName(v.ToString()), StringComparer.OrdinalIgnoreCase);
+
+        private static readonly string Expected = "must be one of: " + string.Join(", ", ByName.Keys);
+
+        public override TEnum Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType == JsonTokenType.String && ByName.TryGetValue(reader.GetString()!, out var value))
+            {
+                return value;
+            }
+            throw new JsonException(Expected);
+        }
+
+        public override void Write(Utf8JsonWriter writer, TEnum value, JsonSerializerOptions options)
+        {
+            ArgumentNullException.ThrowIfNull(writer);
+            writer.WriteStringValue(JsonNamingPolicy.CamelCase.ConvertName(value.ToString()));
+        }
     }
 }

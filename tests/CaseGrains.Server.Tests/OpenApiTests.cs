@@ -1,0 +1,242 @@
+using System.Text.Json;
+using CaseGrains.Testing;
+
+namespace CaseGrains.Server.Tests;
+
+/// <summary>
+/// The served <c>/openapi/v1.json</c> describes every mapped <c>/api</c> route and method (read from the
+/// running app), their bodies with the fields and enum values of <c>api.md</c>, and their answers.
+/// </summary>
+public sealed class OpenApiTests(OpenApiDocumentFixture fixture) : IClassFixture<OpenApiDocumentFixture>
+{
+    private readonly ApiWorld _world = fixture.World;
+    private readonly JsonElement _document = fixture.Document;
+
+    [Fact]
+    public void Every_mapped_api_route_and_method_is_in_the_document()
+    {
+        var paths = _document.GetProperty("paths");
+        var missing = new List<string>();
+        foreach (var (method, pattern, _) in EndpointTable.Mapped(_world.App))
+        {
+            var path = EndpointTable.Normalize(pattern);
+            if (!paths.TryGetProperty(path, out var item) || !item.TryGetProperty(method.ToLowerInvariant(), out _))
+            {
+                missing.Add($"{method} {path}");
+            }
+        }
+        Assert.True(missing.Count == 0, "Not in /openapi/v1.json: " + string.Join("; ", missing));
+    }
+
+    [Fact]
+    public void Every_body_has_a_json_schema_with_the_contract_fields_and_enum_values()
+    {
+        var problems = new List<string>();
+        foreach (var spec in EndpointTable.All.Where(e => e.HasBody))
+        {
+            var operation = Operation(spec);
+            if (!operation.TryGetProperty("requestBody", out var requestBody)
+                || !requestBody.GetProperty("content").TryGetProperty("application/json", out var json)
+                || !json.TryGetProperty("schema", out var schema))
+            {
+                problems.Add($"{spec}: no application/json request body schema");
+                continue;
+            }
+            var resolved = Resolve(schema);
+            var required = resolved.TryGetProperty("required", out var list) ? list.EnumerateArray().Select(r => r.GetString()).ToHashSet() : [];
+            foreach (var field in spec.Fields)
+            {
+                if (Property(schema, field.Name) is not { } property)
+                {
+                    problems.Add($"{spec}: field '{field.Name}' is not described");
+                    continue;
+                }
+                if (field.Required && !required.Contains(field.Name))
+                {
+                    problems.Add($"{spec}: field '{field.Name}' is not marked required");
+                }
+                if (field.Values is { } values)
+                {
+                    var described = EnumValues(property);
+                    var absent = values.Where(v => !described.Contains(v)).ToList();
+                    if (absent.Count > 0)
+                    {
+                        problems.Add($"{spec}: '{field.Name}' lacks the values {string.Join(", ", absent)} (has {string.Join(", ", described)})");
+                    }
+                }
+            }
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void Every_operation_describes_its_success_and_error_answers()
+    {
+        var problems = new List<string>();
+        foreach (var spec in EndpointTable.All)
+        {
+            var responses = Operation(spec).GetProperty("responses");
+            var statuses = responses.EnumerateObject().Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+            var success = spec.Success.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (!responses.TryGetProperty(success, out var ok) || !ok.TryGetProperty("content", out var content) || !content.EnumerateObject().Any())
+            {
+                problems.Add($"{spec}: the {success} answer has no schema");
+            }
+            var expected = new List<string> { "401", "403" };
+            if (spec.Success != 201 || spec.Method != "PUT")
+            {
+                // Everything but creating a township looks up something that may not exist (or not in the caller's scope).
+                expected.Add("404");
+            }
+            if (spec.HasBody)
+            {
+                expected.Add("400");
+            }
+            if (spec.Target is not null)
+            {
+                expected.AddRange(["409", "412"]);
+            }
+            var absent = expected.Where(s => !statuses.Contains(s)).ToList();
+            if (absent.Count > 0)
+            {
+                problems.Add($"{spec}: does not describe {string.Join(", ", absent)} (has {string.Join(", ", statuses)})");
+            }
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void Views_and_rollups_carry_the_contract_fields_and_statuses()
+    {
+        var petition = SuccessSchema("GET /api/townships/{townshipId}/petitions/{caseId}");
+        Describes(petition, "petition view",
+            "id", "townshipId", "status", "channel", "category", "subject", "summary", "village", "petitioners", "headcount", "collective",
+            "repeatOf", "receivedAt", "acceptedAt", "leaderId", "handlers", "acceptanceDueOn", "handlingDueOn", "extendedDays", "concludedAt",
+            "outcome", "rating", "overdue", "daysOverdue", "version");
+        Assert.Equal([], EndpointTable.PetitionStatuses.Except(EnumValues(Property(petition, "status")!.Value)));
+        Assert.Equal([], EndpointTable.Channels.Except(EnumValues(Property(petition, "channel")!.Value)));
+
+        var dispute = SuccessSchema("GET /api/townships/{townshipId}/disputes/{caseId}");
+        Describes(dispute, "dispute view", "id", "townshipId", "status", "source", "category", "subject", "summary", "village", "parties", "riskLevel", "version");
+        Assert.Equal([], EndpointTable.DisputeStatuses.Except(EnumValues(Property(dispute, "status")!.Value)));
+
+        var township = SuccessSchema("GET /api/townships/{townshipId}/rollups/{year}");
+        Describes(township, "township rollup", "scope", "year", "asOf", "petitions", "disputes");
+        var petitions = Property(township, "petitions")!.Value;
+        Describes(petitions, "petition figures",
+            "registered", "accepted", "declined", "concluded", "inProgress", "withdrawn", "concludedOnTime", "onTimeRate", "overdueNow", "evaluated",
+            "evaluationRate", "satisfied", "satisfactionRate", "repeat", "collective", "reviews", "rechecks", "byChannel", "byCategory");
+        Describes(Property(township, "disputes")!.Value, "dispute figures",
+            "registered", "accepted", "resolved", "failed", "inProgress", "resolutionRate", "simpleProcedure", "generalProcedure",
+            "writtenAgreements", "followedUp", "fulfilled", "overdueNow", "byCategory", "bySource");
+        Describes(Property(petitions, "onTimeRate")!.Value, "rate", "value", "numerator", "denominator", "formula");
+        Describes(SuccessSchema("GET /api/counties/{countyId}/rollups/{year}"), "county rollup", "scope", "year", "asOf", "petitions", "disputes", "townships");
+    }
+
+    private void Describes(JsonElement schema, string what, params string[] fields)
+    {
+        var absent = fields.Where(f => Property(schema, f) is null).ToList();
+        Assert.True(absent.Count == 0, $"The {what} schema lacks {string.Join(", ", absent)}");
+    }
+
+    [Fact]
+    public async Task The_document_is_served_without_a_token_and_names_the_bearer_scheme()
+    {
+        var answer = await _world.SendAsync(HttpMethod.Get, "/openapi/v1.json", token: null);
+        Assert.Equal("application/json", answer.MediaType);
+        Assert.Contains("bearer", answer.Body, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private JsonElement Operation(EndpointSpec spec)
+        => _document.GetProperty("paths").GetProperty(EndpointTable.Normalize(spec.Pattern)).GetProperty(spec.Method.ToLowerInvariant());
+
+    private JsonElement SuccessSchema(string key)
+    {
+        var spec = EndpointTable.ByKey[key];
+        return Operation(spec).GetProperty("responses").GetProperty(spec.Success.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .GetProperty("content").GetProperty("application/json").GetProperty("schema");
+    }
+
+    /// <summary>Follows <c>$ref</c>s into <c>components/schemas</c>.</summary>
+    private JsonElement Resolve(JsonElement schema)
+    {
+        for (var hops = 0; hops < 20 && schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("$ref", out var reference); hops++)
+        {
+            var name = reference.GetString()!.Split('/')[^1];
+            schema = _document.GetProperty("components").GetProperty("schemas").GetProperty(name);
+        }
+        return schema;
+    }
+
+    /// <summary>The schema of a property, looking through $ref, allOf, oneOf and anyOf.</summary>
+    private JsonElement? Property(JsonElement schema, string name)
+    {
+        schema = Resolve(schema);
+        if (schema.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+        if (schema.TryGetProperty("properties", out var properties) && properties.TryGetProperty(name, out var property))
+        {
+            return property;
+        }
+        foreach (var combinator in new[] { "allOf", "oneOf", "anyOf" })
+        {
+            if (schema.TryGetProperty(combinator, out var members))
+            {
+                foreach (var member in members.EnumerateArray())
+                {
+                    if (Property(member, name) is { } found)
+                    {
+                        return found;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Every enum value a schema allows (null left out), looking through $ref and the combinators.</summary>
+    private HashSet<string> EnumValues(JsonElement schema)
+    {
+        var values = new HashSet<string>(StringComparer.Ordinal);
+        schema = Resolve(schema);
+        if (schema.ValueKind != JsonValueKind.Object)
+        {
+            return values;
+        }
+        if (schema.TryGetProperty("enum", out var list))
+        {
+            values.UnionWith(list.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!));
+        }
+        foreach (var combinator in new[] { "allOf", "oneOf", "anyOf" })
+        {
+            if (schema.TryGetProperty(combinator, out var members))
+            {
+                foreach (var member in members.EnumerateArray())
+                {
+                    values.UnionWith(EnumValues(member));
+                }
+            }
+        }
+        return values;
+    }
+}
+
+/// <summary>One app (SQLite; the document does not depend on the store) and its served document, shared by the OpenAPI checks.</summary>
+public sealed class OpenApiDocumentFixture : IAsyncLifetime
+{
+    internal ApiWorld World { get; private set; } = null!;
+
+    internal JsonElement Document { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        World = await ApiWorld.StartAsync(StoreKind.Sqlite);
+        var answer = await World.SendAsync(HttpMethod.Get, "/openapi/v1.json", token: null);
+        Assert.Equal(200, answer.Code);
+        Document = answer.Json;
+    }
+
+    public async Task DisposeAsync() => await World.DisposeAsync();
+}
