@@ -84,7 +84,7 @@ internal static class EndpointTable
 
     private static readonly string[] Writers = [Roles.Officer, Roles.Admin];
     private static readonly string[] Readers = [Roles.Officer, Roles.Supervisor, Roles.Admin];
-    private static readonly string[] Assigners = [Roles.Officer, Roles.Supervisor, Roles.Admin];
+    private static readonly string[] Assigners = [Roles.Supervisor, Roles.Admin];
     private static readonly string[] Approvers = [Roles.Supervisor, Roles.Admin];
     private static readonly string[] RosterKeepers = [Roles.Supervisor, Roles.Admin];
     private static readonly string[] RollupReaders = [Roles.Reporter, Roles.Supervisor, Roles.Admin];

@@ -31,7 +31,7 @@ public sealed class PersonalDataLogTests
         });
         const string p = "/api/townships/t1/petitions/2024-XF-0001";
         await Post(officer, $"{p}/accept", new { at = "2024-03-06T09:00:00+08:00" });
-        await Post(officer, $"{p}/assign", new { leaderId = "wang" });
+        await Post(supervisor, $"{p}/assign", new { leaderId = "wang" });
         await Post(supervisor, $"{p}/extend", new { days = 10, reason = "需要调查", approvedBy = "镇长" });
         await Post(officer, $"{p}/conclude", new { at = "2024-04-01T09:00:00+08:00", outcome = "supported", reply = "已解决" });
         await Post(officer, $"{p}/evaluate", new { rating = "satisfied" });
@@ -46,6 +46,29 @@ public sealed class PersonalDataLogTests
         // Refused and malformed requests carrying personal data are logged no more than accepted ones.
         await officer.PostAsJsonAsync("/api/townships/t1/petitions", new { channel = "visit", petitioners = new[] { person } });
         await officer.PostAsync("/api/townships/t1/petitions", new StringContent($"{{\"petitioners\":[{{\"name\":\"{Name}\",", System.Text.Encoding.UTF8, "application/json"));
+
+        // A value that fails to bind is answered as a field error, and the value (here a name) is not logged.
+        var misplaced = await officer.GetAsync($"/api/townships/t1/petitions?year={Uri.EscapeDataString(Name)}");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, misplaced.StatusCode);
+        Assert.Contains("\"year\"", await misplaced.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // An idempotent registration remembers where the case is, never what it says.
+        using var keyed = app.Client(Roles.Officer, ["t1"], subject: "officer-keyed");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/townships/t1/petitions")
+        {
+            Content = JsonContent.Create(new
+            {
+                channel = "letter", receivedAt = "2024-03-07T09:30:00+08:00", subject = "s", summary = "s", category = "其他",
+                petitioners = new[] { person },
+            }),
+        };
+        request.Headers.Add("Idempotency-Key", "key-with-personal-data");
+        (await keyed.SendAsync(request)).EnsureSuccessStatusCode();
+        var store = (CaseGrains.Runtime.Storage.IGrainStore)app.Services.GetService(typeof(CaseGrains.Runtime.Storage.IGrainStore))!;
+        var remembered = await store.GetIdempotencyRecordAsync("officer-keyed|POST /api/townships/t1/petitions", "key-with-personal-data");
+        Assert.NotNull(remembered);
+        Assert.DoesNotContain(Name, remembered.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(Phone, remembered.Body, StringComparison.Ordinal);
 
         Assert.NotEmpty(app.Logs);
         foreach (var secret in new[] { Name, IdNumber, Phone, Address, "欧阳" })

@@ -28,7 +28,7 @@ public static class Policies
     /// <summary>Register and update cases.</summary>
     public const string WriteCases = "write-cases";
 
-    /// <summary>Assign leaders.</summary>
+    /// <summary>Assign the responsible leader (包案领导): a supervisor's decision, per api.md.</summary>
     public const string AssignLeaders = "assign-leaders";
 
     /// <summary>Approve extensions (supervisor only, and admin).</summary>
@@ -48,7 +48,7 @@ public static class Policies
     {
         [ReadCases] = [Roles.Officer, Roles.Supervisor, Roles.Admin],
         [WriteCases] = [Roles.Officer, Roles.Admin],
-        [AssignLeaders] = [Roles.Officer, Roles.Supervisor, Roles.Admin],
+        [AssignLeaders] = [Roles.Supervisor, Roles.Admin],
         [ApproveExtensions] = [Roles.Supervisor, Roles.Admin],
         [KeepRoster] = [Roles.Supervisor, Roles.Admin],
         [Administer] = [Roles.Admin],

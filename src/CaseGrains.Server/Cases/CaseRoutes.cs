@@ -117,6 +117,17 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
             var view = toView(snapshot, context);
             var id = CaseIdOf(view);
             return new Idempotency.Either(new CreatedAnswer($"/api/townships/{townshipId}/{segment}/{id}", view, snapshot.Version), null);
+        }, async location =>
+        {
+            // A retry is told about the case the first request created, as it stands now.
+            var caseId = location[(location.LastIndexOf('/') + 1)..];
+            if (await grains.GetGrain<TGrain>(GrainTypes.CaseKey(townshipId, caseId)).Get() is not { } snapshot)
+            {
+                return Problems.NotFound();
+            }
+            var context = await ViewContextAsync(caller, townshipId, store, policy, time, "replay", GrainTypes.CaseKey(townshipId, caseId));
+            CaseHttp.SetETag(http.Response, snapshot.Version);
+            return TypedResults.Created(location, toView(snapshot, context));
         });
     }
 

@@ -30,9 +30,25 @@ internal static class GatewayPlumbing
             options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             options.SerializerOptions.MaxDepth = MaxJsonDepth;
             options.SerializerOptions.AllowTrailingCommas = false;
+            // The contract's names and types, exactly: no "15" for 15, no "Channel" for "channel".
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            options.SerializerOptions.PropertyNameCaseInsensitive = false;
         });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            // Answers the framework writes itself (unknown route, wrong method, wrong media type) get a detail too.
+            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status404NotFound => "No such resource.",
+                StatusCodes.Status405MethodNotAllowed => "This method is not allowed on this path.",
+                StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
+                _ => context.ProblemDetails.Title,
+            };
+            context.ProblemDetails.Type ??= $"https://httpstatuses.io/{context.ProblemDetails.Status}";
+        });
+        // A query value that does not bind (page=abc) becomes an exception the handler turns into a field error.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<GatewayExceptionHandler>();
         builder.Services.AddScoped<Townships.TownshipScope>();
         builder.Services.AddScoped<Idempotency>();
@@ -71,7 +87,11 @@ internal static class GatewayPlumbing
 
     public static void UseGatewayPlumbing(this WebApplication app)
     {
-        app.UseExceptionHandler();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // Handled exceptions are answered, not logged by the middleware: their messages may quote request values.
+            SuppressDiagnosticsCallback = context => context.ExceptionHandledBy != ExceptionHandledType.Unhandled,
+        });
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseRateLimiter();
@@ -94,6 +114,21 @@ internal sealed partial class GatewayExceptionHandler(IProblemDetailsService pro
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } binding && BindingFailure(binding.Message) is { } field)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                ProblemDetails = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field.Name] = [field.Message] })
+                {
+                    Status = StatusCodes.Status400BadRequest,
+                    Title = "Invalid request",
+                    Detail = "The request has invalid fields; nothing was changed.",
+                    Type = "https://httpstatuses.io/400",
+                },
+            });
+        }
         var (status, title, detail) = exception switch
         {
             StorageUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
@@ -122,6 +157,24 @@ internal sealed partial class GatewayExceptionHandler(IProblemDetailsService pro
             ProblemDetails = { Status = status, Title = title, Detail = detail, Type = $"https://httpstatuses.io/{status}" },
         });
     }
+
+    /// <summary>Reads the parameter name out of the framework's binding failure messages.</summary>
+    private static (string Name, string Message)? BindingFailure(string message)
+    {
+        var failed = FailedToBind().Match(message);
+        if (failed.Success)
+        {
+            return (failed.Groups["name"].Value, $"must be a valid {failed.Groups["type"].Value.TrimEnd('?')}");
+        }
+        var missing = RequiredMissing().Match(message);
+        return missing.Success ? (missing.Groups["name"].Value, "is required") : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^Failed to bind parameter \"(?<type>\\S+) (?<name>[^\"]+)\" from")]
+    private static partial System.Text.RegularExpressions.Regex FailedToBind();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^Required parameter \"(?<type>\\S+) (?<name>[^\"]+)\" was not provided")]
+    private static partial System.Text.RegularExpressions.Regex RequiredMissing();
 
     // Only the exception type is logged: messages and stack data may carry request content.
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Storage unavailable while serving a request ({ExceptionType})")]

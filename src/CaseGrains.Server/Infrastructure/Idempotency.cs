@@ -11,8 +11,10 @@ internal sealed record CreatedAnswer(string Location, object Body, long Version)
 
 /// <summary>
 /// <c>Idempotency-Key</c> on creating POSTs. The key is reserved durably before the case is created,
-/// so two racing retries cannot both create; the first answer is stored and replayed; a key reused
-/// with another body is refused. A failed attempt frees the key so that a corrected retry may run.
+/// so two racing retries cannot both create; a retry is answered with the case the first request
+/// created; a key reused with another body is refused. A failed attempt frees the key so that a
+/// corrected retry may run. Only the created case's location is remembered, never the body, so no
+/// personal data is kept outside the case's own stream and a replay is a read like any other.
 /// </summary>
 internal sealed class Idempotency(IGrainStore store, TimeProvider time)
 {
@@ -22,7 +24,7 @@ internal sealed class Idempotency(IGrainStore store, TimeProvider time)
     /// <summary>A reservation older than this belongs to a request that died; a retry may take it over.</summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
 
-    public async Task<IResult> RunAsync(HttpContext http, Caller caller, string route, object request, Func<Task<Either>> create)
+    public async Task<IResult> RunAsync(HttpContext http, Caller caller, string route, object request, Func<Task<Either>> create, Func<string, Task<IResult>> replay)
     {
         var key = http.Request.Headers[HeaderName].ToString();
         if (string.IsNullOrEmpty(key))
@@ -59,8 +61,7 @@ internal sealed class Idempotency(IGrainStore store, TimeProvider time)
                     statusCode: StatusCodes.Status409Conflict, type: "https://httpstatuses.io/409");
             }
             http.Response.Headers["Idempotent-Replayed"] = "true";
-            http.Response.Headers.Location = holder.Location;
-            return Results.Text(holder.Body, "application/json", Encoding.UTF8, holder.StatusCode);
+            return await replay(holder.Location!);
         }
 
         Either outcome;
@@ -75,8 +76,7 @@ internal sealed class Idempotency(IGrainStore store, TimeProvider time)
         }
         if (outcome.Created is { } created)
         {
-            var body = JsonSerializer.Serialize(created.Body, created.Body.GetType(), http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
-            await store.CompleteIdempotencyRecordAsync(reservation with { StatusCode = StatusCodes.Status201Created, Location = created.Location, Body = body });
+            await store.CompleteIdempotencyRecordAsync(reservation with { StatusCode = StatusCodes.Status201Created, Location = created.Location });
         }
         else
         {

@@ -60,6 +60,11 @@ internal static class RollupsApi
         }
         var date = AsOf(asOf, policy, time);
         var townships = await store.QueryIndexAsync(new IndexQuery(GrainTypes.Township) { Partitions = [countyId] });
+        if (townships.Total == 0)
+        {
+            // A county is known only through its townships.
+            return Problems.NotFound("county");
+        }
         var rollups = new List<TownshipRollup>();
         foreach (var row in townships.Rows.OrderBy(r => r.StreamId, StringComparer.Ordinal))
         {
