@@ -45,10 +45,14 @@ internal static class CoreSetup
     }
 }
 
-/// <summary>Migrates the schema and starts the grain host with the service; stops it last.</summary>
-internal sealed partial class GrainHostLifetime(IGrainStore store, GrainHost host, ILogger<GrainHostLifetime> logger) : IHostedService
+/// <summary>
+/// Migrates the schema and starts the grain host before the web server listens (StartingAsync), and
+/// disposes it only after the web server has drained its requests (StoppedAsync), so no request ever
+/// meets an unmigrated database or a stopped host.
+/// </summary>
+internal sealed partial class GrainHostLifetime(IGrainStore store, GrainHost host, ILogger<GrainHostLifetime> logger) : IHostedLifecycleService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartingAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -66,7 +70,15 @@ internal sealed partial class GrainHostLifetime(IGrainStore store, GrainHost hos
         Started(logger, store.ProviderName);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken) => await host.DisposeAsync();
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppedAsync(CancellationToken cancellationToken) => await host.DisposeAsync();
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Storage {Provider} migrated; grain host running")]
     private static partial void Started(ILogger logger, string provider);

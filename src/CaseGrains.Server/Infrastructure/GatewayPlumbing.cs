@@ -133,6 +133,8 @@ internal sealed partial class GatewayExceptionHandler(IProblemDetailsService pro
         {
             StorageUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
                 "The database cannot be reached right now; nothing was changed. Retry later."),
+            ObjectDisposedException => (StatusCodes.Status503ServiceUnavailable, "Shutting down",
+                "This node is shutting down; nothing was changed. Retry on another node or later."),
             TimeoutException => (StatusCodes.Status503ServiceUnavailable, "Busy",
                 "The case did not answer in time; it may or may not have applied the command. Read it before retrying."),
             StreamVersionConflictException => (StatusCodes.Status409Conflict, "Concurrent change",
