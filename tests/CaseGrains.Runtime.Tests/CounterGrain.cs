@@ -20,6 +20,8 @@ public interface ICounterGrain : IGrainWithStringKey
     Task ArmRaw(string name, DateTimeOffset dueAt);
 
     Task Fail(string message);
+
+    Task Retire();
 }
 
 public sealed record CounterState(long Total, ImmutableList<string> Applied, ImmutableList<DateTimeOffset> DeadlineFirings, DateTimeOffset? DeadlineDue, double LastLatenessSeconds)
@@ -78,6 +80,12 @@ public sealed class CounterGrain : EventSourcedGrain<CounterState, CounterEvent>
     public Task ArmRaw(string name, DateTimeOffset dueAt) => RegisterOrUpdateReminder(name, dueAt);
 
     public Task Fail(string message) => throw new InvalidOperationException(message);
+
+    public Task Retire()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
 
     public Task ReceiveReminder(string reminderName, ReminderTick tick)
         // Idempotent: a second delivery of the same arming finds the firing already recorded.

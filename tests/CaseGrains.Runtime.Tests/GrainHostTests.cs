@@ -114,6 +114,27 @@ public abstract class GrainHostTests(StoreKind kind) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_grain_that_asks_to_be_deactivated_is_collected_and_comes_back_on_the_next_call()
+    {
+        var host = NewHost("a");
+        var grain = host.GetGrain<ICounterGrain>("retiring");
+        await grain.Add("a", 1);
+
+        // Calls queued behind the request still run, in this activation or (if they arrive after it closed) in a new one.
+        await Task.WhenAll(grain.Retire(), grain.Add("b", 1));
+        await grain.Retire();
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (host.ActivationCount > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+        Assert.Equal(0, host.ActivationCount);
+        Assert.Equal(2, (await grain.Get()).Total);
+        Assert.Equal(1, host.ActivationCount);
+    }
+
+    [Fact]
     public async Task A_grain_failure_reaches_the_caller_and_the_activation_lives_on()
     {
         var grain = NewHost("a").GetGrain<ICounterGrain>("faulty");

@@ -121,7 +121,16 @@ public sealed class TownshipGrain(DeadlinePolicy policy) : EventSourcedGrain<Tow
     }
 
     /// <inheritdoc />
-    public Task<TownshipSnapshot?> Get() => Task.FromResult(State.Exists ? new TownshipSnapshot(State, Version) : null);
+    public Task<TownshipSnapshot?> Get()
+    {
+        if (!State.Exists)
+        {
+            // Scope checks look townships up by id; an unknown id should not keep an activation alive.
+            DeactivateOnIdle();
+            return Task.FromResult<TownshipSnapshot?>(null);
+        }
+        return Task.FromResult<TownshipSnapshot?>(new TownshipSnapshot(State, Version));
+    }
 
     /// <inheritdoc />
     public async Task<IReadOnlySet<string>> ActiveLeaders()
