@@ -27,6 +27,7 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
     string grainType,
     string segment,
     Func<ITownshipGrain, TRegister, Task<CaseResult<CaseSnapshot<TState>>>> register,
+    Func<TState, string> caseIdOf,
     Func<CaseSnapshot<TState>, CaseViewContext, object> toView,
     Type viewType)
     where TState : class
@@ -115,7 +116,7 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
             }
             var context = await ViewContextAsync(caller, townshipId, store, policy, time, "register");
             var view = toView(snapshot, context);
-            var id = CaseIdOf(view);
+            var id = caseIdOf(snapshot.State);
             return new Idempotency.Either(new CreatedAnswer($"/api/townships/{townshipId}/{segment}/{id}", view, snapshot.Version), null);
         }, async location =>
         {
@@ -250,12 +251,6 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
         return new CaseViewContext(caller.SeesPersonalData, policy, now);
     }
 
-    private static string CaseIdOf(object view) => view switch
-    {
-        Petitions.PetitionView p => p.Id,
-        Disputes.DisputeView d => d.Id,
-        _ => throw new InvalidOperationException("Unknown view."),
-    };
 }
 
 /// <summary>What a view needs besides the case: may the caller see personal data, the rules, and now.</summary>

@@ -14,6 +14,7 @@ internal static class DisputesApi
         var disputes = new CaseRoutes<DisputeState, RegisterDispute, DisputeCommand, IDisputeGrain>(
             GrainTypes.Dispute, "disputes",
             (township, command) => township.RegisterDispute(command),
+            state => state.Id,
             (snapshot, context) => DisputeView.From(snapshot, context),
             typeof(DisputeView));
         var group = disputes.Map<RegisterDisputeRequest>(routes, "Dispute");

@@ -14,6 +14,7 @@ internal static class PetitionsApi
         var petitions = new CaseRoutes<PetitionState, RegisterPetition, PetitionCommand, IPetitionGrain>(
             GrainTypes.Petition, "petitions",
             (township, command) => township.RegisterPetition(command),
+            state => state.Id,
             (snapshot, context) => PetitionView.From(snapshot, context),
             typeof(PetitionView));
         var group = petitions.Map<RegisterPetitionRequest>(routes, "Petition");
