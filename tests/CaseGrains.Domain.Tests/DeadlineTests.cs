@@ -140,10 +140,10 @@ public sealed class DeadlineTests
     }
 
     [Fact]
-    public void HolidayCalendar_ShippedSchedules_2024And2025()
+    public void HolidayCalendar_ShippedSchedules_2024To2026()
     {
         var cn = HolidayCalendar.China;
-        Assert.Equal(new HashSet<int> { 2024, 2025 }, cn.Years);
+        Assert.Equal(new HashSet<int> { 2024, 2025, 2026 }, cn.Years);
 
         // 2024: 元旦, 春节 2/10–2/17 with 2/4 and 2/18 worked, 清明 + 4/7, 劳动节 + 4/28, 5/11, 端午, 中秋 + 9/14, 国庆 + 9/29, 10/12.
         foreach (var d in new[] { D(2024, 1, 1), D(2024, 2, 10), D(2024, 2, 16), D(2024, 4, 4), D(2024, 5, 3), D(2024, 6, 10), D(2024, 9, 16), D(2024, 10, 7) })
@@ -166,6 +166,20 @@ public sealed class DeadlineTests
         {
             Assert.True(cn.IsWorkingDay(d), $"{d} should be an adjusted working day");
         }
+
+        // 2026: 元旦 1/1–1/3 + 1/4, 春节 2/15–2/23 + 2/14, 2/28, 清明, 劳动节 + 5/9, 端午, 中秋 9/25–9/27, 国庆 10/1–10/7 + 9/20, 10/10.
+        foreach (var d in new[] { D(2026, 1, 2), D(2026, 2, 15), D(2026, 2, 23), D(2026, 4, 6), D(2026, 5, 5), D(2026, 6, 19), D(2026, 9, 25), D(2026, 10, 7) })
+        {
+            Assert.False(cn.IsWorkingDay(d), $"{d} should be a holiday");
+        }
+
+        foreach (var d in new[] { D(2026, 1, 4), D(2026, 2, 14), D(2026, 2, 28), D(2026, 5, 9), D(2026, 9, 20), D(2026, 10, 10) })
+        {
+            Assert.True(cn.IsWorkingDay(d), $"{d} should be an adjusted working day");
+        }
+
+        // With roll-forward on, a last day in the 2026 National Day holiday moves to Thursday 8 October.
+        Assert.Equal(D(2026, 10, 8), cn.NextWorkingDay(D(2026, 10, 3)));
 
         Assert.True(cn.IsWorkingDay(D(2024, 10, 8)));
         Assert.False(cn.IsWorkingDay(D(2024, 10, 13))); // an ordinary Sunday

@@ -36,7 +36,7 @@ public sealed class HolidayCalendar
     /// <summary>No holidays: Monday to Friday are working days.</summary>
     public static HolidayCalendar Empty { get; } = new([], []);
 
-    /// <summary>The State Council schedules shipped with the domain (2024 and 2025).</summary>
+    /// <summary>The State Council schedules shipped with the domain (2024 to 2026).</summary>
     public static HolidayCalendar China => LazyChina.Value;
 
     /// <summary>Public holidays (法定节假日 and the days joined to them).</summary>
