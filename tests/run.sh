@@ -47,6 +47,9 @@ cleanup() {
 }
 trap cleanup EXIT
 export CASEGRAINS_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Timeout=15"
+# Test databases, private clusters and scratch folders go under the work folder, removed at the end.
+mkdir -p "$work/tmp" && chmod 1777 "$work/tmp"
+export TMPDIR="$work/tmp"
 log "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 
 # 3. The tests, every project in the solution.
