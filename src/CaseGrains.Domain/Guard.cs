@@ -44,6 +44,33 @@ internal static class Guard
     public static IReadOnlyList<string> CleanIds(IReadOnlyList<string>? ids) =>
         ids is null ? [] : [.. ids.Where(i => !string.IsNullOrWhiteSpace(i)).Select(i => i.Trim()).Distinct(StringComparer.Ordinal)];
 
+    /// <summary>At least one person, each with a name (信访人 or 当事人); <paramref name="none"/> when the list is empty.</summary>
+    public static DomainError? People(IReadOnlyList<Person>? people, string field, string zhName, DomainError none)
+    {
+        if (people is null || people.Count == 0)
+        {
+            return none;
+        }
+
+        for (var i = 0; i < people.Count; i++)
+        {
+            if (people[i] is null || string.IsNullOrWhiteSpace(people[i].Name))
+            {
+                return Errors.Required($"{field}[{i}].name", zhName);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The responsible leader (包案领导) must be on the township's active roster; gives the trimmed id.</summary>
+    public static DomainError? ActiveLeader(string leaderId, IReadOnlySet<string> activeLeaders, out string leader)
+    {
+        leader = leaderId?.Trim() ?? string.Empty;
+        return Text(leaderId, "leaderId", "包案领导")
+            ?? (activeLeaders.Contains(leader) ? null : Errors.LeaderNotOnRoster(leader));
+    }
+
     /// <summary>The later of two instants; used to keep instants taken from the clock in step order.</summary>
     public static DateTimeOffset NotBefore(DateTimeOffset now, DateTimeOffset? last) =>
         last is { } l && l > now ? l : now;

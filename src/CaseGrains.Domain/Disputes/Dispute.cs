@@ -79,13 +79,13 @@ public static class Dispute
                 SettlementDays = a.SettlementDays,
                 SettlementDueOn = a.SettlementDueOn,
                 BaseSettlementDueOn = a.SettlementDueOn,
-                LastStepAt = Later(state.LastStepAt, a.At),
+                LastStepAt = Guard.NotBefore(a.At, state.LastStepAt),
             },
             DisputeAssigned a => state with { LeaderId = a.LeaderId, Mediators = a.Mediators },
             MediationRecorded m => state with
             {
                 MediationCount = state.MediationCount + 1,
-                LastStepAt = Later(state.LastStepAt, m.At),
+                LastStepAt = Guard.NotBefore(m.At, state.LastStepAt),
             },
             DisputeResolved r => state with
             {
@@ -94,7 +94,7 @@ public static class Dispute
                 Procedure = r.Procedure,
                 Agreement = r.Agreement,
                 SettledOnTime = r.OnTime,
-                LastStepAt = Later(state.LastStepAt, r.At),
+                LastStepAt = Guard.NotBefore(r.At, state.LastStepAt),
             },
             DisputeFailed f => state with
             {
@@ -103,14 +103,14 @@ public static class Dispute
                 Referral = f.Referral,
                 FailureNote = f.Note,
                 SettledOnTime = f.OnTime,
-                LastStepAt = Later(state.LastStepAt, f.At),
+                LastStepAt = Guard.NotBefore(f.At, state.LastStepAt),
             },
             DisputeFollowedUp f => state with
             {
                 Status = Closed,
                 FollowedUpAt = f.At,
                 FollowUp = f.Fulfilled,
-                LastStepAt = Later(state.LastStepAt, f.At),
+                LastStepAt = Guard.NotBefore(f.At, state.LastStepAt),
             },
             DisputeExtended x => state with
             {
@@ -237,23 +237,9 @@ public static class Dispute
             c.RiskLevel));
     }
 
-    private static DomainError? CheckParties(IReadOnlyList<Person>? parties)
-    {
-        if (parties is null || parties.Count == 0)
-        {
-            return Errors.Of(ErrorCodes.DisputeNoParty, "至少需要登记一名当事人。", "At least one party is required.", "parties");
-        }
-
-        for (var i = 0; i < parties.Count; i++)
-        {
-            if (parties[i] is null || string.IsNullOrWhiteSpace(parties[i].Name))
-            {
-                return Errors.Required($"parties[{i}].name", "当事人姓名");
-            }
-        }
-
-        return null;
-    }
+    private static DomainError? CheckParties(IReadOnlyList<Person>? parties) => Guard.People(
+        parties, "parties", "当事人姓名",
+        Errors.Of(ErrorCodes.DisputeNoParty, "至少需要登记一名当事人。", "At least one party is required.", "parties"));
 
     private static Decision<DisputeEvent> Accept(DisputeState s, AcceptDispute c, DisputeContext ctx)
     {
@@ -272,17 +258,12 @@ public static class Dispute
 
     private static Decision<DisputeEvent> Assign(DisputeState s, AssignDispute c, DisputeContext ctx)
     {
+        var leader = string.Empty;
         var error = Expect(s, ErrorCodes.DisputeAlreadySettled, Registered, Accepted)
-            ?? Guard.Text(c.LeaderId, "leaderId", "包案领导");
+            ?? Guard.ActiveLeader(c.LeaderId, ctx.ActiveLeaders, out leader);
         if (error is not null)
         {
             return error;
-        }
-
-        var leader = c.LeaderId.Trim();
-        if (!ctx.ActiveLeaders.Contains(leader))
-        {
-            return Errors.LeaderNotOnRoster(leader);
         }
 
         var mediators = Guard.CleanIds(c.Mediators);
@@ -379,8 +360,6 @@ public static class Dispute
 
     private static DomainError? When(DisputeState s, DateTimeOffset at, DisputeContext ctx) =>
         Guard.Instant(at, ctx.Now, ctx.Policy.Settings.MaxFutureSkew, s.ReportedAt, s.LastStepAt);
-
-    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
 
     private static DomainError? Expect(DisputeState s, string otherwise, params ReadOnlySpan<DisputeStatus> allowed)
     {

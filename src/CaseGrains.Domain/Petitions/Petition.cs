@@ -93,7 +93,7 @@ public static class Petition
                 AcceptedAt = a.At,
                 HandlingDueOn = a.HandlingDueOn,
                 BaseHandlingDueOn = a.HandlingDueOn,
-                LastStepAt = Later(state.LastStepAt, a.At),
+                LastStepAt = Guard.NotBefore(a.At, state.LastStepAt),
             },
             PetitionDeclined d => state with
             {
@@ -101,13 +101,13 @@ public static class Petition
                 DeclinedAt = d.At,
                 DeclineReason = d.Reason,
                 DeclineRoute = d.Route,
-                LastStepAt = Later(state.LastStepAt, d.At),
+                LastStepAt = Guard.NotBefore(d.At, state.LastStepAt),
             },
             PetitionAssigned a => state with { LeaderId = a.LeaderId, Handlers = a.Handlers },
             PetitionProgressRecorded p => state with
             {
                 ProgressCount = state.ProgressCount + 1,
-                LastStepAt = Later(state.LastStepAt, p.At),
+                LastStepAt = Guard.NotBefore(p.At, state.LastStepAt),
             },
             PetitionExtended x => state with
             {
@@ -131,7 +131,7 @@ public static class Petition
                 Reply = c.Reply,
                 ConcludedOnTime = c.OnTime,
                 ReviewRequestDueOn = c.ReviewRequestDueOn,
-                LastStepAt = Later(state.LastStepAt, c.At),
+                LastStepAt = Guard.NotBefore(c.At, state.LastStepAt),
             },
             PetitionEvaluated v => state with { Rating = v.Rating, EvaluatedAt = v.At },
             ReviewRequested r => state with
@@ -139,7 +139,7 @@ public static class Petition
                 Status = UnderReview,
                 ReviewRequestedAt = r.At,
                 ReviewAnswerDueOn = r.AnswerDueOn,
-                LastStepAt = Later(state.LastStepAt, r.At),
+                LastStepAt = Guard.NotBefore(r.At, state.LastStepAt),
             },
             ReviewConcluded r => state with
             {
@@ -147,40 +147,40 @@ public static class Petition
                 ReviewConcludedAt = r.At,
                 ReviewDecision = r.Decision,
                 RecheckRequestDueOn = r.RecheckRequestDueOn,
-                LastStepAt = Later(state.LastStepAt, r.At),
+                LastStepAt = Guard.NotBefore(r.At, state.LastStepAt),
             },
             RecheckRequested r => state with
             {
                 Status = UnderRecheck,
                 RecheckRequestedAt = r.At,
                 RecheckAnswerDueOn = r.AnswerDueOn,
-                LastStepAt = Later(state.LastStepAt, r.At),
+                LastStepAt = Guard.NotBefore(r.At, state.LastStepAt),
             },
             RecheckHearingStarted h => state with
             {
                 HearingStartedAt = h.At,
-                LastStepAt = Later(state.LastStepAt, h.At),
+                LastStepAt = Guard.NotBefore(h.At, state.LastStepAt),
             },
             RecheckHearingEnded h => state with
             {
                 HearingStartedAt = null,
                 HearingDays = state.HearingDays + h.PausedDays,
                 RecheckAnswerDueOn = h.AnswerDueOn,
-                LastStepAt = Later(state.LastStepAt, h.At),
+                LastStepAt = Guard.NotBefore(h.At, state.LastStepAt),
             },
             RecheckConcluded r => state with
             {
                 Status = Final,
                 RecheckConcludedAt = r.At,
                 RecheckDecision = r.Decision,
-                LastStepAt = Later(state.LastStepAt, r.At),
+                LastStepAt = Guard.NotBefore(r.At, state.LastStepAt),
             },
             PetitionWithdrawn w => state with
             {
                 Status = Withdrawn,
                 WithdrawnAt = w.At,
                 WithdrawReason = w.Reason,
-                LastStepAt = Later(state.LastStepAt, w.At),
+                LastStepAt = Guard.NotBefore(w.At, state.LastStepAt),
             },
             RepeatLinked l => state with { RepeatOf = l.RepeatOf },
             _ => throw new ArgumentException($"Unknown petition event {e.GetType().Name}.", nameof(e)),
@@ -360,25 +360,21 @@ public static class Petition
 
     private static DomainError? CheckPetitioners(IReadOnlyList<Person>? petitioners, int? headcount)
     {
-        if (petitioners is null || petitioners.Count == 0)
+        var error = Guard.People(petitioners, "petitioners", "信访人姓名",
+            Errors.Of(ErrorCodes.PetitionNoPetitioner, "至少需要登记一名信访人。", "At least one petitioner is required.", "petitioners"));
+        if (error is not null)
         {
-            return Errors.Of(ErrorCodes.PetitionNoPetitioner, "至少需要登记一名信访人。", "At least one petitioner is required.", "petitioners");
+            return error;
         }
 
-        for (var i = 0; i < petitioners.Count; i++)
-        {
-            if (petitioners[i] is null || string.IsNullOrWhiteSpace(petitioners[i].Name))
-            {
-                return Errors.Required($"petitioners[{i}].name", "信访人姓名");
-            }
-        }
-
-        if (headcount is { } n && (n < 1 || n < petitioners.Count))
+        // Guard.People has refused an empty or missing list.
+        var named = petitioners!.Count;
+        if (headcount is { } n && (n < 1 || n < named))
         {
             return Errors.Of(
                 ErrorCodes.PetitionHeadcountInvalid,
-                $"人数 {n} 无效：至少为 1，且不少于登记的信访人数 {petitioners.Count}。",
-                $"Headcount {n} is invalid: it must be at least 1 and not less than the {petitioners.Count} petitioners named.",
+                $"人数 {n} 无效：至少为 1，且不少于登记的信访人数 {named}。",
+                $"Headcount {n} is invalid: it must be at least 1 and not less than the {named} petitioners named.",
                 "headcount");
         }
 
@@ -410,17 +406,12 @@ public static class Petition
 
     private static Decision<PetitionEvent> Assign(PetitionState s, AssignPetition c, PetitionContext ctx)
     {
+        var leader = string.Empty;
         var error = Expect(s, ErrorCodes.PetitionAlreadyConcluded, Registered, Accepted)
-            ?? Guard.Text(c.LeaderId, "leaderId", "包案领导");
+            ?? Guard.ActiveLeader(c.LeaderId, ctx.ActiveLeaders, out leader);
         if (error is not null)
         {
             return error;
-        }
-
-        var leader = c.LeaderId.Trim();
-        if (!ctx.ActiveLeaders.Contains(leader))
-        {
-            return Errors.LeaderNotOnRoster(leader);
         }
 
         var handlers = Guard.CleanIds(c.Handlers);
@@ -682,8 +673,6 @@ public static class Petition
 
     private static DomainError? When(PetitionState s, DateTimeOffset at, PetitionContext ctx) =>
         Guard.Instant(at, ctx.Now, ctx.Policy.Settings.MaxFutureSkew, s.ReceivedAt, s.LastStepAt);
-
-    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
 
     /// <summary>Refuses a command the current status does not allow; the terminal statuses get their own codes.</summary>
     private static DomainError? Expect(PetitionState s, string otherwise, params ReadOnlySpan<PetitionStatus> allowed)
