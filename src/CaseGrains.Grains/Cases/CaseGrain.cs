@@ -66,10 +66,7 @@ public abstract class CaseGrain<TState, TEvent, TRegister, TCommand>(DeadlinePol
             {
                 return new Decided<TEvent, DomainError?>([], GrainErrors.VersionMismatch(v, Version));
             }
-            var decision = Decide(state, command, now, roster);
-            return decision.IsError
-                ? new Decided<TEvent, DomainError?>([], decision.Error)
-                : new Decided<TEvent, DomainError?>(decision.Events, null);
+            return Decide(state, command, now, roster).ToDecided();
         });
         return error is null
             ? CaseResult<CaseSnapshot<TState>>.Ok(new CaseSnapshot<TState>(State, Version))

@@ -1,4 +1,5 @@
 using CaseGrains.Domain;
+using CaseGrains.Runtime.EventSourcing;
 
 namespace CaseGrains.Grains.Cases;
 
@@ -37,4 +38,12 @@ public static class GrainErrors
     /// <summary>The township is unknown.</summary>
     public static DomainError TownshipNotFound() => new(
         ErrorCodes.TownshipNotFound, "乡镇不存在。", "The township does not exist.");
+}
+
+/// <summary>Turns the domain's decisions into what the host appends: the events, or no events and the error.</summary>
+public static class DecisionExtensions
+{
+    /// <summary>The host's form of a domain decision; the answer is the refusal, or null when it was accepted.</summary>
+    public static Decided<TEvent, DomainError?> ToDecided<TEvent>(this Decision<TEvent> decision)
+        => decision.IsError ? new([], decision.Error) : new(decision.Events, null);
 }

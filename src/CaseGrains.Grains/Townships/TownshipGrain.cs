@@ -108,13 +108,7 @@ public sealed class TownshipGrain(DeadlinePolicy policy) : EventSourcedGrain<Tow
     private async Task<CaseResult<TownshipSnapshot>> DecideAsync(TownshipCommand command)
     {
         var existed = State.Exists;
-        var error = await ExecuteAsync(state =>
-        {
-            var decision = Township.Decide(state, command);
-            return decision.IsError
-                ? new Decided<TownshipEvent, DomainError?>([], decision.Error)
-                : new Decided<TownshipEvent, DomainError?>(decision.Events, null);
-        });
+        var error = await ExecuteAsync(state => Township.Decide(state, command).ToDecided());
         return error is null
             ? CaseResult<TownshipSnapshot>.Ok(new TownshipSnapshot(State, Version, Created: !existed))
             : CaseResult<TownshipSnapshot>.Fail(error);
