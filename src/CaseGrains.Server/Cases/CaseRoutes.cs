@@ -144,7 +144,7 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
         if (pageSize is < 1 or > MaxPageSize) errors.Add("pageSize", $"must be between 1 and {MaxPageSize}");
         // The offset must fit the store's int: an overflow read as a negative OFFSET (PostgreSQL: 500; SQLite: page 1).
         else if ((page - 1L) * pageSize > int.MaxValue) errors.Add("page", "is beyond the last possible page");
-        if (year is < 1990 or > 2200) errors.Add("year", "is out of range");
+        errors.Year("year", year);
         if (status is not null && !Statuses.Contains(status)) errors.Add("status", "must be one of: " + string.Join(", ", Statuses));
         errors.MaxLength("leaderId", leaderId, Ids.MaxIdLength);
         if (errors.Any)

@@ -59,6 +59,17 @@ internal sealed class FieldErrors
         }
     }
 
+    /// <summary>Earliest and latest report year the API accepts.</summary>
+    public const int FirstYear = 1990, LastYear = 2200;
+
+    public void Year(string field, int? year)
+    {
+        if (year is < FirstYear or > LastYear)
+        {
+            Add(field, $"must be between {FirstYear} and {LastYear}");
+        }
+    }
+
     public IDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
 }
 

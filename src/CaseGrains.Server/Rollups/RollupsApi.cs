@@ -39,7 +39,7 @@ internal static class RollupsApi
         {
             return Problems.NotFound("township");
         }
-        if (Validate(year, asOf, policy, time) is { } problem)
+        if (Validate(year, asOf) is { } problem)
         {
             return problem;
         }
@@ -54,7 +54,7 @@ internal static class RollupsApi
         {
             return Problems.NotFound("county");
         }
-        if (Validate(year, asOf, policy, time) is { } problem)
+        if (Validate(year, asOf) is { } problem)
         {
             return problem;
         }
@@ -75,13 +75,10 @@ internal static class RollupsApi
         return TypedResults.Ok(Rollup.Combine(countyId, year, date, rollups));
     }
 
-    private static IResult? Validate(int year, string? asOf, DeadlinePolicy policy, TimeProvider time)
+    private static IResult? Validate(int year, string? asOf)
     {
         var errors = new FieldErrors();
-        if (year is < 1990 or > 2200)
-        {
-            errors.Add("year", "must be between 1990 and 2200");
-        }
+        errors.Year("year", year);
         if (asOf is not null && !DateOnly.TryParseExact(asOf, "yyyy-MM-dd", out _))
         {
             errors.Add("asOf", "must be a date yyyy-MM-dd");
