@@ -1,6 +1,6 @@
-using CaseGrains.Runtime.Storage;
-using CaseGrains.Runtime.Storage.PostgreSql;
-using CaseGrains.Runtime.Storage.Sqlite;
+using CaseGrains.Storage;
+using CaseGrains.Storage.PostgreSql;
+using CaseGrains.Storage.Sqlite;
 using CaseGrains.Testing;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -12,7 +12,7 @@ internal sealed class BenchStore : IAsyncDisposable
 {
     private readonly Func<ValueTask> _cleanUp;
 
-    private BenchStore(string name, AdoNetGrainStore store, string description, string? caveat, Func<ValueTask> cleanUp)
+    private BenchStore(string name, AdoNetCaseStore store, string description, string? caveat, Func<ValueTask> cleanUp)
     {
         Name = name;
         Store = store;
@@ -25,7 +25,7 @@ internal sealed class BenchStore : IAsyncDisposable
     public string Name { get; }
 
     /// <summary>The store under test.</summary>
-    public AdoNetGrainStore Store { get; }
+    public AdoNetCaseStore Store { get; }
 
     /// <summary>Where the data lives and with which durability settings.</summary>
     public string Description { get; }
@@ -47,7 +47,7 @@ internal sealed class BenchStore : IAsyncDisposable
         var folder = Path.Combine(Path.GetTempPath(), "casegrains-bench-" + Guid.NewGuid().ToString("N")[..12]);
         var file = Path.Combine(folder, "bench.db");
         var connectionString = $"Data Source={file}";
-        var store = new SqliteGrainStore(connectionString);
+        var store = new SqliteCaseStore(connectionString);
         await store.MigrateAsync();
 
         // journal_mode is stored in the file, so a plain connection shows what the store set.
@@ -61,7 +61,7 @@ internal sealed class BenchStore : IAsyncDisposable
             version = connection.ServerVersion;
         }
         var fileSystem = MachineInfo.FileSystemOf(folder);
-        var description = $"SQLite {version}, {file} on {fileSystem}; journal_mode={journalMode}, synchronous=FULL (set by SqliteGrainStore on every connection)";
+        var description = $"SQLite {version}, {file} on {fileSystem}; journal_mode={journalMode}, synchronous=FULL (set by SqliteCaseStore on every connection)";
         string? caveat = fileSystem.StartsWith("tmpfs", StringComparison.Ordinal)
             ? "the temp folder is in memory (tmpfs): fsync costs nothing there, so SQLite's numbers are an upper bound"
             : null;
@@ -80,7 +80,7 @@ internal sealed class BenchStore : IAsyncDisposable
         // SharedAsync only wraps the server named in the variable here; without it we own (and stop) the cluster.
         var cluster = fromEnvironment ? await PostgresCluster.SharedAsync() : await PostgresCluster.StartPrivateAsync();
         var connectionString = await cluster.NewDatabaseAsync();
-        var store = new PostgresGrainStore(connectionString);
+        var store = new PostgresCaseStore(connectionString);
         await store.MigrateAsync();
 
         string version, fsync, synchronousCommit, fullPageWrites;

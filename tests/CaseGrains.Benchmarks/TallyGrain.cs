@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using CaseGrains.Runtime.EventSourcing;
 using CaseGrains.Runtime.Hosting;
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 
 namespace CaseGrains.Benchmarks;
 

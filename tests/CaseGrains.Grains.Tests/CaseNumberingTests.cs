@@ -2,7 +2,7 @@ using CaseGrains.Domain;
 using CaseGrains.Domain.Petitions;
 using CaseGrains.Grains.Cases;
 using CaseGrains.Grains.Townships;
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 using CaseGrains.Testing;
 using Xunit.Abstractions;
 

@@ -1,7 +1,7 @@
 using CaseGrains.Domain.Disputes;
 using CaseGrains.Domain.Petitions;
 using CaseGrains.Grains.Cases;
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 using CaseGrains.Testing;
 
 namespace CaseGrains.Grains.Tests;

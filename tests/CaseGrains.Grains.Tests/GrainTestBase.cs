@@ -11,7 +11,7 @@ using CaseGrains.Grains.Petitions;
 using CaseGrains.Grains.Townships;
 using CaseGrains.Runtime.EventSourcing;
 using CaseGrains.Runtime.Hosting;
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 using CaseGrains.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -27,7 +27,7 @@ public abstract class GrainTestBase(StoreKind kind) : IAsyncLifetime
     protected const string TownshipId = "tianjiazhai";
 
     private readonly List<GrainHost> _hosts = [];
-    private readonly List<AdoNetGrainStore> _stores = [];
+    private readonly List<AdoNetCaseStore> _stores = [];
     private string _connectionString = "";
 
     protected static DeadlinePolicy Policy => DeadlinePolicy.Default;
@@ -35,7 +35,7 @@ public abstract class GrainTestBase(StoreKind kind) : IAsyncLifetime
     protected ManualTimeProvider Time { get; } = new();
 
     /// <summary>The store of the first node; other nodes open their own over the same database.</summary>
-    protected AdoNetGrainStore Store { get; private set; } = null!;
+    protected AdoNetCaseStore Store { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 using CaseGrains.Server.Auth;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -144,7 +144,7 @@ internal sealed class ApiWorld : IAsyncDisposable
 
     public string AdminToken { get; }
 
-    public IGrainStore Store => App.Services.GetRequiredService<IGrainStore>();
+    public ICaseStore Store => App.Services.GetRequiredService<ICaseStore>();
 
     public static async Task<ApiWorld> StartAsync(Testing.StoreKind kind)
     {
@@ -318,7 +318,7 @@ internal sealed class StoreSnapshot
 
     public SortedSet<string> Lines { get; }
 
-    public static async Task<StoreSnapshot> TakeAsync(IGrainStore store, bool events)
+    public static async Task<StoreSnapshot> TakeAsync(ICaseStore store, bool events)
     {
         var lines = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var type in GrainTypeNames)

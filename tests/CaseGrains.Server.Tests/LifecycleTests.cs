@@ -50,7 +50,7 @@ public sealed class LifecycleTests
         Assert.Equal(422, reused.Code);
         Assert.True(reused.IsProblem);
         Assert.Equal(1, (await flow.ListAsync("")).GetProperty("total").GetInt32());
-        Assert.Single((await world.Store.QueryIndexAsync(new Runtime.Storage.IndexQuery("petition"))).Rows);
+        Assert.Single((await world.Store.QueryIndexAsync(new CaseGrains.Storage.IndexQuery("petition"))).Rows);
 
         // 受理 under If-Match; a stale version is refused with 412 and changes nothing.
         view = await flow.StepAsync(id, "accept", Officer, Bodies.At(Timeline.Accepted), ifMatch: "\"1\"", version: 2);

@@ -64,7 +64,7 @@ public sealed class PersonalDataLogTests
         };
         request.Headers.Add("Idempotency-Key", "key-with-personal-data");
         (await keyed.SendAsync(request)).EnsureSuccessStatusCode();
-        var store = (CaseGrains.Runtime.Storage.IGrainStore)app.Services.GetService(typeof(CaseGrains.Runtime.Storage.IGrainStore))!;
+        var store = (CaseGrains.Storage.ICaseStore)app.Services.GetService(typeof(CaseGrains.Storage.ICaseStore))!;
         var remembered = await store.GetIdempotencyRecordAsync("officer-keyed|POST /api/townships/t1/petitions", "key-with-personal-data");
         Assert.NotNull(remembered);
         Assert.DoesNotContain(Name, remembered.Body, StringComparison.Ordinal);

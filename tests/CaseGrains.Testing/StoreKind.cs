@@ -1,6 +1,6 @@
-using CaseGrains.Runtime.Storage;
-using CaseGrains.Runtime.Storage.PostgreSql;
-using CaseGrains.Runtime.Storage.Sqlite;
+using CaseGrains.Storage;
+using CaseGrains.Storage.PostgreSql;
+using CaseGrains.Storage.Sqlite;
 
 namespace CaseGrains.Testing;
 
@@ -26,15 +26,15 @@ public static class TestStores
     };
 
     /// <summary>A store over a connection string.</summary>
-    public static AdoNetGrainStore Open(StoreKind kind, string connectionString) => kind switch
+    public static AdoNetCaseStore Open(StoreKind kind, string connectionString) => kind switch
     {
-        StoreKind.Sqlite => new SqliteGrainStore(connectionString),
-        StoreKind.PostgreSql => new PostgresGrainStore(connectionString),
+        StoreKind.Sqlite => new SqliteCaseStore(connectionString),
+        StoreKind.PostgreSql => new PostgresCaseStore(connectionString),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
     /// <summary>A new, migrated store of this kind and its connection string.</summary>
-    public static async Task<(AdoNetGrainStore Store, string ConnectionString)> CreateAsync(StoreKind kind)
+    public static async Task<(AdoNetCaseStore Store, string ConnectionString)> CreateAsync(StoreKind kind)
     {
         var connectionString = await NewConnectionStringAsync(kind);
         var store = Open(kind, connectionString);

@@ -1,6 +1,6 @@
 using CaseGrains.Runtime.Hosting;
 using CaseGrains.Runtime.Reminders;
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -12,7 +12,7 @@ public static class TestHosts
 {
     /// <summary>A host over <paramref name="store"/>; background loops are not started, tests drive them.</summary>
     public static GrainHost Create(
-        IGrainStore store,
+        ICaseStore store,
         Action<GrainRegistry> registerGrains,
         TimeProvider? time = null,
         string? nodeId = null,

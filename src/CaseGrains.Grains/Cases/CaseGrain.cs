@@ -5,7 +5,7 @@ using CaseGrains.Domain.Rollups;
 using CaseGrains.Grains.Townships;
 using CaseGrains.Runtime.EventSourcing;
 using CaseGrains.Runtime.Hosting;
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 
 namespace CaseGrains.Grains.Cases;
 

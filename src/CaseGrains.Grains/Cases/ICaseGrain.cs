@@ -1,6 +1,6 @@
 using CaseGrains.Domain.Rollups;
 using CaseGrains.Runtime.Hosting;
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 
 namespace CaseGrains.Grains.Cases;
 

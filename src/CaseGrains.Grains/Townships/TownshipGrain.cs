@@ -10,7 +10,7 @@ using CaseGrains.Grains.Disputes;
 using CaseGrains.Grains.Petitions;
 using CaseGrains.Runtime.EventSourcing;
 using CaseGrains.Runtime.Hosting;
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 
 namespace CaseGrains.Grains.Townships;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CaseGrains.Domain;
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 using CaseGrains.Server.Auth;
 using Microsoft.Extensions.Primitives;
 
@@ -45,7 +45,7 @@ internal static class CaseHttp
         => [.. (full ? people : Masking.Mask(people)).Select(p => new PersonView(p.Name, p.IdNumber, p.Phone, p.Address))];
 
     /// <summary>Records a read of unmasked personal data (who, which case, why), never the data.</summary>
-    public static Task RecordAccessAsync(IGrainStore store, Caller caller, string townshipId, string streamId, string purpose, DateTimeOffset now)
+    public static Task RecordAccessAsync(ICaseStore store, Caller caller, string townshipId, string streamId, string purpose, DateTimeOffset now)
         => store.AppendAccessLogAsync(new AccessLogEntry(now, caller.Subject, caller.Role, townshipId, streamId, purpose));
 
     /// <summary>The audit trail as the caller may see it.</summary>

@@ -3,7 +3,7 @@ using CaseGrains.Domain.Rollups;
 using CaseGrains.Grains.Cases;
 using CaseGrains.Grains.Townships;
 using CaseGrains.Runtime.Hosting;
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 using CaseGrains.Server.Auth;
 using CaseGrains.Server.Infrastructure;
 using CaseGrains.Server.Telemetry;
@@ -44,7 +44,7 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
         var group = routes.MapGroup($"/api/townships/{{townshipId}}/{segment}").WithTags(tag);
 
         group.MapPost("/", (string townshipId, JsonBody<TRegisterRequest> body, HttpContext http, Caller caller,
-                TownshipScope scope, IGrainFactory grains, Idempotency idempotency, IGrainStore store, DeadlinePolicy policy, TimeProvider time)
+                TownshipScope scope, IGrainFactory grains, Idempotency idempotency, ICaseStore store, DeadlinePolicy policy, TimeProvider time)
             => RegisterAsync(townshipId, body, http, caller, scope, grains, idempotency, store, policy, time))
             .RequireAuthorization(Policies.WriteCases)
             .WithName($"Register{tag}")
@@ -81,7 +81,7 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
         where TRequest : class, ICommandRequest<TCommand>
     {
         group.MapPost($"/{{caseId}}/{verb}", (string townshipId, string caseId, JsonBody<TRequest> body, HttpContext http, Caller caller,
-                TownshipScope scope, IGrainFactory grains, IGrainStore store, DeadlinePolicy policy, TimeProvider time)
+                TownshipScope scope, IGrainFactory grains, ICaseStore store, DeadlinePolicy policy, TimeProvider time)
             => ExecuteAsync(verb, townshipId, caseId, body.Problem, body.Value?.ToCommand(), http, caller, scope, grains, store, policy, time))
             .RequireAuthorization(policy)
             .WithName(name)
@@ -94,7 +94,7 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
     }
 
     private async Task<IResult> RegisterAsync<TRegisterRequest>(string townshipId, JsonBody<TRegisterRequest> body, HttpContext http, Caller caller,
-        TownshipScope scope, IGrainFactory grains, Idempotency idempotency, IGrainStore store, DeadlinePolicy policy, TimeProvider time)
+        TownshipScope scope, IGrainFactory grains, Idempotency idempotency, ICaseStore store, DeadlinePolicy policy, TimeProvider time)
         where TRegisterRequest : class, ICommandRequest<TRegister>
     {
         if (await scope.FindAsync(caller, townshipId) is null)
@@ -132,7 +132,7 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
         });
     }
 
-    private async Task<IResult> ListAsync(string townshipId, Caller caller, TownshipScope scope, IGrainStore store, DeadlinePolicy policy, TimeProvider time,
+    private async Task<IResult> ListAsync(string townshipId, Caller caller, TownshipScope scope, ICaseStore store, DeadlinePolicy policy, TimeProvider time,
         string? status = null, string? leaderId = null, bool? overdue = null, int? year = null, int page = 1, int pageSize = 20)
     {
         if (await scope.FindAsync(caller, townshipId) is null)
@@ -169,7 +169,7 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
     }
 
     private async Task<IResult> ViewAsync(string townshipId, string caseId, HttpContext http, Caller caller, TownshipScope scope,
-        IGrainFactory grains, IGrainStore store, DeadlinePolicy policy, TimeProvider time)
+        IGrainFactory grains, ICaseStore store, DeadlinePolicy policy, TimeProvider time)
     {
         if (await FindGrainAsync(caller, townshipId, caseId, scope, grains) is not { } grain || await grain.Get() is not { } snapshot)
         {
@@ -181,7 +181,7 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
     }
 
     private async Task<IResult> EventsAsync(string townshipId, string caseId, Caller caller, TownshipScope scope,
-        IGrainFactory grains, IGrainStore store, DeadlinePolicy policy, TimeProvider time)
+        IGrainFactory grains, ICaseStore store, DeadlinePolicy policy, TimeProvider time)
     {
         if (await FindGrainAsync(caller, townshipId, caseId, scope, grains) is not { } grain)
         {
@@ -197,7 +197,7 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
     }
 
     private async Task<IResult> ExecuteAsync(string verb, string townshipId, string caseId, IResult? problem, TCommand? command, HttpContext http, Caller caller,
-        TownshipScope scope, IGrainFactory grains, IGrainStore store, DeadlinePolicy policy, TimeProvider time)
+        TownshipScope scope, IGrainFactory grains, ICaseStore store, DeadlinePolicy policy, TimeProvider time)
     {
         if (await FindGrainAsync(caller, townshipId, caseId, scope, grains) is not { } grain)
         {
@@ -240,7 +240,7 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
         ? [.. Enum.GetValues<Domain.Petitions.PetitionStatus>().Select(s => CaseSummary.ApiName(s))]
         : [.. Enum.GetValues<Domain.Disputes.DisputeStatus>().Select(s => CaseSummary.ApiName(s))];
 
-    private static async Task<CaseViewContext> ViewContextAsync(Caller caller, string townshipId, IGrainStore store, DeadlinePolicy policy, TimeProvider time,
+    private static async Task<CaseViewContext> ViewContextAsync(Caller caller, string townshipId, ICaseStore store, DeadlinePolicy policy, TimeProvider time,
         string purpose, string? streamId = null)
     {
         var now = time.GetUtcNow();

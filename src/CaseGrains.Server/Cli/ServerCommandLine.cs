@@ -1,6 +1,6 @@
 using System.CommandLine;
 using CaseGrains.Runtime;
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 
 namespace CaseGrains.Server.Cli;
 
@@ -33,7 +33,7 @@ internal static class ServerCommandLine
                 await Console.Error.WriteLineAsync("casegrains: invalid configuration: " + failures.FailureMessage);
                 return 1;
             }
-            var store = GrainStores.Create(options);
+            var store = CaseStores.Create(options);
             try
             {
                 await store.MigrateAsync(cancellationToken);

@@ -1,4 +1,4 @@
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 using CaseGrains.Server.Infrastructure;
 
 namespace CaseGrains.Server.Health;
@@ -11,7 +11,7 @@ internal static class HealthApi
         routes.MapGet("/healthz", () => TypedResults.Ok(new HealthAnswer("up", null)))
             .WithName("Healthz").WithTags("Health").AllowAnonymous();
 
-        routes.MapGet("/readyz", async Task<IResult> (IGrainStore store, HttpContext http, CancellationToken cancellationToken) =>
+        routes.MapGet("/readyz", async Task<IResult> (ICaseStore store, HttpContext http, CancellationToken cancellationToken) =>
         {
             var health = await store.CheckHealthAsync(cancellationToken);
             if (health.Ready)

@@ -2,7 +2,7 @@ using CaseGrains.Domain.Deadlines;
 using CaseGrains.Runtime;
 using CaseGrains.Runtime.Hosting;
 using CaseGrains.Runtime.Reminders;
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CaseGrains.Server.Infrastructure;
@@ -50,7 +50,7 @@ internal static class CoreSetup
 /// disposes it only after the web server has drained its requests (StoppedAsync), so no request ever
 /// meets an unmigrated database or a stopped host.
 /// </summary>
-internal sealed partial class GrainHostLifetime(IGrainStore store, GrainHost host, ILogger<GrainHostLifetime> logger) : IHostedLifecycleService
+internal sealed partial class GrainHostLifetime(ICaseStore store, GrainHost host, ILogger<GrainHostLifetime> logger) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {

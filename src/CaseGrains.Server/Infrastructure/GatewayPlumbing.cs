@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Json;

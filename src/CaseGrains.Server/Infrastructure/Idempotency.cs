@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 using CaseGrains.Server.Auth;
 
 namespace CaseGrains.Server.Infrastructure;
@@ -16,7 +16,7 @@ internal sealed record CreatedAnswer(string Location, object Body, long Version)
 /// corrected retry may run. Only the created case's location is remembered, never the body, so no
 /// personal data is kept outside the case's own stream and a replay is a read like any other.
 /// </summary>
-internal sealed class Idempotency(IGrainStore store, TimeProvider time)
+internal sealed class Idempotency(ICaseStore store, TimeProvider time)
 {
     public const string HeaderName = "Idempotency-Key";
     public const int MaxKeyLength = 200;

@@ -46,7 +46,7 @@ internal static class StartupBanner
     public static void Print(WebApplication app)
     {
         var addresses = app.Urls.Count > 0 ? string.Join(", ", app.Urls) : CoreSetup.DefaultUrl;
-        var storage = app.Services.GetRequiredService<IOptions<CaseGrains.Runtime.Storage.StorageOptions>>().Value;
+        var storage = app.Services.GetRequiredService<IOptions<CaseGrains.Storage.StorageOptions>>().Value;
         Console.WriteLine($"CaseGrains is listening on {addresses} (storage: {storage.Provider}).");
         Console.WriteLine("Mint a local token with:");
         Console.WriteLine("  dotnet run --project src/CaseGrains.Server -- token --role admin --township <townshipId>");

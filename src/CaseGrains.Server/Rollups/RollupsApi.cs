@@ -3,7 +3,7 @@ using CaseGrains.Domain.Rollups;
 using CaseGrains.Grains.Cases;
 using CaseGrains.Grains.Townships;
 using CaseGrains.Runtime.Hosting;
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 using CaseGrains.Server.Auth;
 using CaseGrains.Server.Infrastructure;
 using CaseGrains.Server.Townships;
@@ -47,7 +47,7 @@ internal static class RollupsApi
         return TypedResults.Ok(Rollup.Compute(townshipId, year, AsOf(asOf, policy, time), cases, policy));
     }
 
-    private static async Task<IResult> CountyRollupAsync(string countyId, int year, Caller caller, IGrainFactory grains, IGrainStore store,
+    private static async Task<IResult> CountyRollupAsync(string countyId, int year, Caller caller, IGrainFactory grains, ICaseStore store,
         DeadlinePolicy policy, TimeProvider time, string? asOf = null)
     {
         if (!Ids.IsValidTownshipId(countyId) || !TownshipScope.SeesCounty(caller, countyId))

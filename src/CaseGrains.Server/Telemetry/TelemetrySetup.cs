@@ -1,5 +1,5 @@
 using CaseGrains.Grains.Cases;
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 using CaseGrains.Runtime.Telemetry;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
@@ -73,7 +73,7 @@ internal static class TelemetrySetup
 }
 
 /// <summary>Refreshes the overdue gauge from the current-state rows now and then (the gauge itself must not query).</summary>
-internal sealed partial class OverdueGaugeRefresher(IGrainStore store, TimeProvider time, ILogger<OverdueGaugeRefresher> logger) : BackgroundService
+internal sealed partial class OverdueGaugeRefresher(ICaseStore store, TimeProvider time, ILogger<OverdueGaugeRefresher> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
 

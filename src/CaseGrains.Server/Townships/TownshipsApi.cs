@@ -2,7 +2,7 @@ using CaseGrains.Domain.Townships;
 using CaseGrains.Grains.Cases;
 using CaseGrains.Grains.Townships;
 using CaseGrains.Runtime.Hosting;
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 using CaseGrains.Server.Auth;
 using CaseGrains.Server.Cases;
 using CaseGrains.Server.Infrastructure;
@@ -99,7 +99,7 @@ internal static class TownshipsApi
         return TypedResults.Ok(TownshipView.From(snapshot));
     }
 
-    private static async Task<IResult> AccessLogAsync(string townshipId, Caller caller, TownshipScope scope, IGrainStore store, int limit = 100)
+    private static async Task<IResult> AccessLogAsync(string townshipId, Caller caller, TownshipScope scope, ICaseStore store, int limit = 100)
     {
         if (await scope.FindAsync(caller, townshipId) is null)
         {

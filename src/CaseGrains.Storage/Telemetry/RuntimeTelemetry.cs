@@ -7,7 +7,7 @@ namespace CaseGrains.Runtime.Telemetry;
 public static class RuntimeTelemetry
 {
     /// <summary>Name of the activity source and the meter, for exporters to subscribe to.</summary>
-    public const string Name = "CaseGrains.Runtime";
+    public const string Name = "CaseGrains.Storage";
 
     /// <summary>Spans for grain turns, storage appends and reminder firings.</summary>
     public static readonly ActivitySource Source = new(Name);

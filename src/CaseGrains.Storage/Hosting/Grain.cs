@@ -1,4 +1,4 @@
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 
 namespace CaseGrains.Runtime.Hosting;
 
@@ -27,7 +27,7 @@ public abstract class Grain
     protected TimeProvider TimeProvider => Context.Host.TimeProvider;
 
     /// <summary>The host's store, for grains that read current-state rows (a township reading its cases).</summary>
-    protected IGrainStore Store => Context.Host.Store;
+    protected ICaseStore Store => Context.Host.Store;
 
     internal GrainHost Host => Context.Host;
 

@@ -2,18 +2,18 @@ using System.Data.Common;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace CaseGrains.Runtime.Storage.PostgreSql;
+namespace CaseGrains.Storage.PostgreSql;
 
 /// <summary>
 /// The shared store for several nodes. Reminder leases use <c>FOR UPDATE SKIP LOCKED</c>, so two
 /// nodes polling at once take different reminders instead of waiting on each other.
 /// </summary>
-public sealed class PostgresGrainStore : AdoNetGrainStore, IAsyncDisposable
+public sealed class PostgresCaseStore : AdoNetCaseStore, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
 
     /// <summary>Creates the store over a connection string.</summary>
-    public PostgresGrainStore(string connectionString)
+    public PostgresCaseStore(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (string.IsNullOrWhiteSpace(builder.Host))

@@ -1,10 +1,10 @@
-namespace CaseGrains.Runtime.Storage;
+namespace CaseGrains.Storage;
 
 /// <summary>
 /// The durable store behind the grain host: event streams, the current-state index, reminders
 /// and idempotency records. Every implementation passes the same conformance suite.
 /// </summary>
-public interface IGrainStore
+public interface ICaseStore
 {
     /// <summary>The provider's name, for logs and health answers.</summary>
     string ProviderName { get; }
@@ -120,7 +120,7 @@ public sealed record AppendRequest(
     string? GrainKey = null,
     IReadOnlyList<ReminderChange>? Reminders = null);
 
-/// <summary>Filters for <see cref="IGrainStore.QueryIndexAsync"/>. Null means "any".</summary>
+/// <summary>Filters for <see cref="ICaseStore.QueryIndexAsync"/>. Null means "any".</summary>
 public sealed record IndexQuery(string GrainType)
 {
     /// <summary>Rows of these partitions only (a township, or the townships of a county).</summary>

@@ -1,7 +1,7 @@
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 using CaseGrains.Testing;
 
-namespace CaseGrains.Runtime.Tests;
+namespace CaseGrains.Storage.Tests;
 
 /// <summary>
 /// The storage conformance kit: every test here runs against SQLite and PostgreSQL alike.
@@ -9,7 +9,7 @@ namespace CaseGrains.Runtime.Tests;
 /// </summary>
 public abstract class StoreConformanceTests(StoreKind kind) : IAsyncLifetime
 {
-    private AdoNetGrainStore _store = null!;
+    private AdoNetCaseStore _store = null!;
     private static readonly DateTimeOffset T0 = new(2024, 3, 5, 1, 30, 0, TimeSpan.Zero);
 
     public async Task InitializeAsync() => (_store, _) = await TestStores.CreateAsync(kind);

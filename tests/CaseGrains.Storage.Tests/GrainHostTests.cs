@@ -1,16 +1,16 @@
 using CaseGrains.Runtime.Hosting;
 using CaseGrains.Runtime.Reminders;
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 using CaseGrains.Testing;
 
-namespace CaseGrains.Runtime.Tests;
+namespace CaseGrains.Storage.Tests;
 
 /// <summary>The host's guarantees (turns, durability, races, collection, reminders) on both stores.</summary>
 public abstract class GrainHostTests(StoreKind kind) : IAsyncLifetime
 {
     private readonly ManualTimeProvider _time = new();
     private readonly List<GrainHost> _hosts = [];
-    private AdoNetGrainStore _store = null!;
+    private AdoNetCaseStore _store = null!;
     private string _connectionString = "";
 
     public async Task InitializeAsync() => (_store, _connectionString) = await TestStores.CreateAsync(kind);
@@ -23,7 +23,7 @@ public abstract class GrainHostTests(StoreKind kind) : IAsyncLifetime
         }
     }
 
-    private GrainHost NewHost(string node, IGrainStore? store = null)
+    private GrainHost NewHost(string node, ICaseStore? store = null)
     {
         var host = TestHosts.Create(store ?? _store, CounterGrains.Register, _time, node,
             new GrainOptions { CollectionAge = TimeSpan.FromMinutes(10) },

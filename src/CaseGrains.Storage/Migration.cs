@@ -1,4 +1,4 @@
-namespace CaseGrains.Runtime.Storage;
+namespace CaseGrains.Storage;
 
 /// <summary>One versioned schema step. Each SQL statement carries a line of rationale.</summary>
 /// <param name="Version">Applied in ascending order; a database remembers which it has.</param>

@@ -2,9 +2,9 @@ using System.Collections.Immutable;
 using System.Text.Json.Serialization;
 using CaseGrains.Runtime.EventSourcing;
 using CaseGrains.Runtime.Hosting;
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 
-namespace CaseGrains.Runtime.Tests;
+namespace CaseGrains.Storage.Tests;
 
 /// <summary>A minimal event-sourced grain that records which commands it applied and which reminders fired.</summary>
 public interface ICounterGrain : IGrainWithStringKey

@@ -1,8 +1,8 @@
 using CaseGrains.Runtime.Hosting;
 using CaseGrains.Runtime.Reminders;
-using CaseGrains.Runtime.Storage;
-using CaseGrains.Runtime.Storage.PostgreSql;
-using CaseGrains.Runtime.Storage.Sqlite;
+using CaseGrains.Storage;
+using CaseGrains.Storage.PostgreSql;
+using CaseGrains.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -27,13 +27,13 @@ public static class ServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrainOptions>, GrainOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReminderOptions>, ReminderOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IGrainStore>(sp => GrainStores.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.TryAddSingleton<ICaseStore>(sp => CaseStores.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         var registry = new GrainRegistry();
         registerGrains(registry);
         services.AddSingleton(registry);
         services.AddSingleton(sp => new GrainHost(
             registry,
-            sp.GetRequiredService<IGrainStore>(),
+            sp.GetRequiredService<ICaseStore>(),
             sp,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<GrainOptions>>(),
@@ -45,16 +45,16 @@ public static class ServiceCollectionExtensions
 }
 
 /// <summary>Builds the configured store.</summary>
-public static class GrainStores
+public static class CaseStores
 {
     /// <summary>The store for these options.</summary>
-    public static AdoNetGrainStore Create(StorageOptions options)
+    public static AdoNetCaseStore Create(StorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.Provider switch
         {
-            StorageProvider.Sqlite => new SqliteGrainStore(options.ConnectionString ?? StorageOptions.DefaultSqliteConnectionString),
-            StorageProvider.PostgreSql => new PostgresGrainStore(options.ConnectionString
+            StorageProvider.Sqlite => new SqliteCaseStore(options.ConnectionString ?? StorageOptions.DefaultSqliteConnectionString),
+            StorageProvider.PostgreSql => new PostgresCaseStore(options.ConnectionString
                 ?? throw new InvalidOperationException("Storage:ConnectionString is required for PostgreSql.")),
             _ => throw new InvalidOperationException($"Unknown storage provider {options.Provider}."),
         };

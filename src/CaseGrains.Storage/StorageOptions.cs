@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace CaseGrains.Runtime.Storage;
+namespace CaseGrains.Storage;
 
 /// <summary>Which database holds the grains (section <c>Storage</c>).</summary>
 public sealed class StorageOptions

@@ -1,5 +1,5 @@
 using CaseGrains.Runtime.Hosting;
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 using CaseGrains.Runtime.Telemetry;
 using Microsoft.Extensions.Logging;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using CaseGrains.Runtime.Reminders;
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -23,7 +23,7 @@ public sealed class GrainHost : IGrainFactory, IAsyncDisposable
     /// <summary>Creates a host; call <see cref="Start"/> to run its background loops.</summary>
     public GrainHost(
         GrainRegistry registry,
-        IGrainStore store,
+        ICaseStore store,
         IServiceProvider services,
         TimeProvider timeProvider,
         IOptions<GrainOptions> options,
@@ -46,7 +46,7 @@ public sealed class GrainHost : IGrainFactory, IAsyncDisposable
     public string NodeId { get; }
 
     /// <summary>The store every activation of this host reads and appends through.</summary>
-    public IGrainStore Store { get; }
+    public ICaseStore Store { get; }
 
     /// <summary>The host's clock.</summary>
     public TimeProvider TimeProvider { get; }

@@ -1,18 +1,18 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
-namespace CaseGrains.Runtime.Storage.Sqlite;
+namespace CaseGrains.Storage.Sqlite;
 
 /// <summary>
 /// The embedded default store: one SQLite file in WAL mode. Writers serialise on the file's write
 /// lock (<c>BEGIN IMMEDIATE</c>), which is also what keeps reminder leases exclusive.
 /// </summary>
-public sealed class SqliteGrainStore : AdoNetGrainStore
+public sealed class SqliteCaseStore : AdoNetCaseStore
 {
     private readonly string _connectionString;
 
     /// <summary>Creates the store; the database file's folder is created if missing.</summary>
-    public SqliteGrainStore(string connectionString)
+    public SqliteCaseStore(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         if (string.IsNullOrWhiteSpace(builder.DataSource))

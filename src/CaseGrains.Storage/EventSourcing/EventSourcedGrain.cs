@@ -1,6 +1,6 @@
 using System.Text.Json;
 using CaseGrains.Runtime.Hosting;
-using CaseGrains.Runtime.Storage;
+using CaseGrains.Storage;
 
 namespace CaseGrains.Runtime.EventSourcing;
 

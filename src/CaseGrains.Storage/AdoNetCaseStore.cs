@@ -4,14 +4,14 @@ using System.Diagnostics;
 using System.Text;
 using CaseGrains.Runtime.Telemetry;
 
-namespace CaseGrains.Runtime.Storage;
+namespace CaseGrains.Storage;
 
 /// <summary>
 /// The ADO.NET store shared by SQLite and PostgreSQL. The SQL is written once in the dialect both
 /// accept (named parameters, <c>INSERT … ON CONFLICT</c>, <c>RETURNING</c>); the subclasses supply
 /// connections, time columns, error classification, migrations and the reminder lease statement.
 /// </summary>
-public abstract class AdoNetGrainStore : IGrainStore
+public abstract class AdoNetCaseStore : ICaseStore
 {
     /// <inheritdoc />
     public abstract string ProviderName { get; }
