@@ -16,6 +16,12 @@ public abstract class AdoNetCaseStore : ICaseStore
     /// <inheritdoc />
     public abstract string ProviderName { get; }
 
+    /// <summary>
+    /// The invariant name Orleans' ADO.NET providers (clustering, reminders, grain storage) take for this
+    /// store's driver; their tables and stored queries come with this store's migrations.
+    /// </summary>
+    public abstract string OrleansInvariant { get; }
+
     /// <summary>The schema steps of this dialect, ascending.</summary>
     protected abstract IReadOnlyList<Migration> Migrations { get; }
 

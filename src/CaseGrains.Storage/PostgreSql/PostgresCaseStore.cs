@@ -27,6 +27,9 @@ public sealed class PostgresCaseStore : AdoNetCaseStore, IAsyncDisposable
     public override string ProviderName => "postgresql";
 
     /// <inheritdoc />
+    public override string OrleansInvariant => "Npgsql";
+
+    /// <inheritdoc />
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
         => await _dataSource.OpenConnectionAsync(cancellationToken);
 

@@ -36,6 +36,10 @@ public sealed class SqliteCaseStore : AdoNetCaseStore
     public override string ProviderName => "sqlite";
 
     /// <inheritdoc />
+    /// <remarks>Orleans maps this name to Microsoft.Data.Sqlite, the driver this store uses.</remarks>
+    public override string OrleansInvariant => "System.Data.SQLite";
+
+    /// <inheritdoc />
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
