@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Net.Sockets;
+using CaseGrains.Storage.OrleansSql;
 using Npgsql;
 
 namespace CaseGrains.Storage.PostgreSql;
@@ -114,6 +115,7 @@ public sealed class PostgresCaseStore : AdoNetCaseStore, IAsyncDisposable
             -- Audits look at one township's recent reads.
             CREATE INDEX ix_access_log_partition ON access_log (partition_key, at DESC);
             """),
+        PostgresOrleansSchema.Migration,
     ];
 
     /// <inheritdoc />

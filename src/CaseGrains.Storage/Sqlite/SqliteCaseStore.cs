@@ -1,4 +1,5 @@
 using System.Data.Common;
+using CaseGrains.Storage.OrleansSql;
 using Microsoft.Data.Sqlite;
 
 namespace CaseGrains.Storage.Sqlite;
@@ -130,5 +131,6 @@ public sealed class SqliteCaseStore : AdoNetCaseStore
             -- Audits look at one township's recent reads.
             CREATE INDEX ix_access_log_partition ON access_log (partition_key, at DESC);
             """),
+        SqliteOrleansSchema.Migration,
     ];
 }
