@@ -38,9 +38,7 @@ internal static class PostgresOrleansSchema
         -- Each silo reads the reminders of its slice of the hash ring.
         CREATE INDEX ix_orleans_reminders_hash ON orleans_reminders (service_id, grain_hash);
 
-        -- Grain state, one row per (grain, state type); version is the etag. The key's hash leads the primary key and tells
-        -- apart keys of different kinds that share N0/N1/string (string key "s" and integer key 0 with extension "s");
-        -- grain_id_string is the string key or key extension, '' when none (Orleans treats an empty extension as none).
+        -- Grain state per (grain, state name), version the etag; the key hash leads the key and separates key kinds sharing N0/N1/string.
         CREATE TABLE orleans_grain_state (
             grain_id_hash integer NOT NULL, grain_type_hash integer NOT NULL, service_id text NOT NULL, grain_type text NOT NULL,
             grain_id_n0 bigint NOT NULL, grain_id_n1 bigint NOT NULL, grain_id_string text NOT NULL,
@@ -48,6 +46,9 @@ internal static class PostgresOrleansSchema
             PRIMARY KEY (grain_id_hash, grain_type_hash, service_id, grain_type, grain_id_n0, grain_id_n1, grain_id_string));
         """;
 
+    // orleans_grain_state: the hash is part of the key because string key "s" and integer key 0 with extension "s"
+    // share N0/N1/string; grain_id_string is the string key or key extension, '' when none (Orleans itself treats
+    // an empty extension as none), so the key has no NULL column and can be the primary key.
     private const string MemberColumns = """
         m.address AS "Address", m.port AS "Port", m.generation AS "Generation", m.silo_name AS "SiloName",
         m.host_name AS "HostName", m.status AS "Status", m.proxy_port AS "ProxyPort", m.suspect_times AS "SuspectTimes",

@@ -26,8 +26,7 @@ internal static class SqliteOrleansSchema
         CREATE TABLE orleans_membership_version (
             deployment_id TEXT PRIMARY KEY, version INTEGER NOT NULL, updated_at TEXT NOT NULL) WITHOUT ROWID;
 
-        -- One row per silo incarnation; (address, port, generation) is how Orleans names a silo. No foreign key:
-        -- Orleans' own connections leave SQLite's foreign-key enforcement off, so it would only pretend.
+        -- One row per silo incarnation, named by (address, port, generation); no foreign key, as Orleans' connections don't enforce them.
         CREATE TABLE orleans_membership (
             deployment_id TEXT NOT NULL, address TEXT NOT NULL, port INTEGER NOT NULL, generation INTEGER NOT NULL,
             silo_name TEXT NOT NULL, host_name TEXT NOT NULL, status INTEGER NOT NULL, proxy_port INTEGER NOT NULL,
@@ -57,10 +56,7 @@ internal static class SqliteOrleansSchema
         -- Each silo reads the reminders of its slice of the hash ring.
         CREATE INDEX ix_orleans_reminders_hash ON orleans_reminders (service_id, grain_hash);
 
-        -- Grain state, one row per (grain, state type); version is the etag. The key's hash leads the primary key and tells
-        -- apart keys of different kinds that share N0/N1/string (string key "s" and integer key 0 with extension "s");
-        -- grain_id_string is the string key or key extension, '' when none (Orleans treats an empty extension as none).
-        -- A rowid table, since payloads can be large.
+        -- Grain state per (grain, state name), version the etag; the key hash leads the key and separates key kinds sharing N0/N1/string.
         CREATE TABLE orleans_grain_state (
             grain_id_hash INTEGER NOT NULL, grain_type_hash INTEGER NOT NULL, service_id TEXT NOT NULL, grain_type TEXT NOT NULL,
             grain_id_n0 INTEGER NOT NULL, grain_id_n1 INTEGER NOT NULL, grain_id_string TEXT NOT NULL,
@@ -68,6 +64,10 @@ internal static class SqliteOrleansSchema
             PRIMARY KEY (grain_id_hash, grain_type_hash, service_id, grain_type, grain_id_n0, grain_id_n1, grain_id_string));
         """;
 
+    // orleans_grain_state: the hash is part of the key because string key "s" and integer key 0 with extension "s"
+    // share N0/N1/string; grain_id_string is the string key or key extension, '' when none (Orleans itself treats
+    // an empty extension as none), so the key has no NULL column and can be the primary key. Unlike the small
+    // tables it keeps its rowid: payloads can be large.
     private const string MemberColumns = """
         m.address AS Address, m.port AS Port, m.generation AS Generation, m.silo_name AS SiloName,
         m.host_name AS HostName, m.status AS Status, m.proxy_port AS ProxyPort, m.suspect_times AS SuspectTimes,
