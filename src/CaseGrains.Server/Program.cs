@@ -32,7 +32,6 @@ builder.AddGatewayAuth();
 builder.AddCaseGrainsTelemetry();
 
 var app = builder.Build();
-app.UseCaseGrainsTelemetry();
 
 // Errors become ProblemDetails; a lost database becomes 503 with Retry-After.
 app.UseGatewayPlumbing();

@@ -2,7 +2,6 @@ using System.Data;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Text;
-using CaseGrains.Runtime.Telemetry;
 
 namespace CaseGrains.Storage;
 
@@ -48,8 +47,6 @@ public abstract class AdoNetCaseStore : ICaseStore
     protected virtual Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
         => Task.CompletedTask;
 
-    /// <summary>The statement that leases due reminders; parameters @owner, @now, @lease_until, @max.</summary>
-    protected abstract string LeaseRemindersSql { get; }
 
     /// <summary>The schema version this build expects.</summary>
     public int ExpectedSchemaVersion => Migrations[^1].Version;
@@ -119,7 +116,7 @@ public abstract class AdoNetCaseStore : ICaseStore
     public async Task AppendAsync(AppendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var activity = RuntimeTelemetry.Source.StartActivity("storage append");
+        using var activity = StorageTelemetry.Source.StartActivity("storage append");
         activity?.SetTag("casegrains.stream", request.StreamId);
         activity?.SetTag("casegrains.events", request.Events.Count);
         activity?.SetTag("db.system", ProviderName);
@@ -134,13 +131,13 @@ public abstract class AdoNetCaseStore : ICaseStore
                 await transaction.CommitAsync(cancellationToken);
                 return true;
             });
-            RuntimeTelemetry.AppendLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            StorageTelemetry.AppendLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                 new KeyValuePair<string, object?>("outcome", "committed"));
         }
         catch (StreamVersionConflictException)
         {
-            RuntimeTelemetry.AppendConflicts.Add(1);
-            RuntimeTelemetry.AppendLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            StorageTelemetry.AppendConflicts.Add(1);
+            StorageTelemetry.AppendLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                 new KeyValuePair<string, object?>("outcome", "conflict"));
             activity?.SetStatus(ActivityStatusCode.Error, "version conflict");
             throw;
@@ -177,12 +174,12 @@ public abstract class AdoNetCaseStore : ICaseStore
         {
             // The WHERE on the version makes the row a second guard: it moves only from the version we read.
             await using var upsert = Command(connection, transaction, """
-                INSERT INTO grain_index (stream_id, grain_type, partition_key, status, period, owner, due_at, created_at, updated_at, version, summary)
-                VALUES (@stream_id, @grain_type, @partition_key, @status, @period, @owner, @due_at, @created_at, @updated_at, @version, @summary)
+                INSERT INTO grain_index (stream_id, grain_type, partition_key, status, period, owner, due_at, created_at, updated_at, version, summary, state)
+                VALUES (@stream_id, @grain_type, @partition_key, @status, @period, @owner, @due_at, @created_at, @updated_at, @version, @summary, @state)
                 ON CONFLICT (stream_id) DO UPDATE SET
                     grain_type = excluded.grain_type, partition_key = excluded.partition_key, status = excluded.status,
                     period = excluded.period, owner = excluded.owner, due_at = excluded.due_at,
-                    updated_at = excluded.updated_at, version = excluded.version, summary = excluded.summary
+                    updated_at = excluded.updated_at, version = excluded.version, summary = excluded.summary, state = excluded.state
                 WHERE grain_index.version = @expected
                 """);
             Add(upsert, "stream_id", request.StreamId);
@@ -196,6 +193,7 @@ public abstract class AdoNetCaseStore : ICaseStore
             Add(upsert, "updated_at", ToDb(now));
             Add(upsert, "version", version);
             Add(upsert, "summary", index.Summary);
+            Add(upsert, "state", index.State);
             Add(upsert, "expected", request.ExpectedVersion);
             if (await upsert.ExecuteNonQueryAsync(cancellationToken) != 1)
             {
@@ -203,21 +201,24 @@ public abstract class AdoNetCaseStore : ICaseStore
             }
         }
 
-        foreach (var change in request.Reminders ?? [])
+        if (request.Idempotency is { } record)
         {
-            if (request.GrainType is null || request.GrainKey is null)
+            // The key is taken in the same transaction as the case: a retry after a lost answer finds it, and
+            // two racing requests with one key cannot both create, since the loser's whole transaction rolls back.
+            try
             {
-                throw new ArgumentException("Reminder changes need the grain type and key.", nameof(request));
+                await InsertIdempotencyRecordAsync(connection, transaction, record, cancellationToken);
             }
-            var key = new ReminderKey(request.GrainType, request.GrainKey, change.Name);
-            if (change.DueAt is { } dueAt)
+            catch (Exception ex) when (IsUniqueViolation(ex))
             {
-                await UpsertReminderAsync(connection, transaction, key, dueAt, cancellationToken);
+                throw new IdempotencyKeyTakenException(record.Scope, record.Key);
             }
-            else
-            {
-                await DeleteReminderAsync(connection, transaction, key, cancellationToken);
-            }
+        }
+
+        foreach (var entry in request.AccessLog ?? [])
+        {
+            // A command whose answer shows personal data logs that read in its own commit, not in a second one.
+            await InsertAccessLogAsync(connection, transaction, entry, cancellationToken);
         }
     }
 
@@ -274,7 +275,7 @@ public abstract class AdoNetCaseStore : ICaseStore
         {
             await using var connection = await OpenAsync(cancellationToken);
             await using var command = Command(connection, null, """
-                SELECT stream_id, grain_type, partition_key, status, period, owner, due_at, created_at, updated_at, version, summary
+                SELECT stream_id, grain_type, partition_key, status, period, owner, due_at, created_at, updated_at, version, summary, state
                 FROM grain_index WHERE stream_id = @stream_id
                 """);
             Add(command, "stream_id", streamId);
@@ -289,126 +290,34 @@ public abstract class AdoNetCaseStore : ICaseStore
             reader.IsDBNull(5) ? null : reader.GetString(5),
             reader.IsDBNull(6) ? null : FromDb(reader, 6),
             FromDb(reader, 7),
-            reader.GetString(10)),
+            reader.GetString(10),
+            reader.FieldCount > 11 && !reader.IsDBNull(11) ? reader.GetString(11) : null),
         reader.GetInt64(9),
         FromDb(reader, 8));
 
+    /// <summary>The sweep's statement: grain ids of current-state rows whose reminder starts at or before @now;
+    /// parameters @service_id, @now (as the reminder table's time column takes it).</summary>
+    protected abstract string PassedRemindersSql { get; }
+
+    /// <summary>The reminder table's time parameter for an instant.</summary>
+    protected virtual object ToReminderTime(DateTimeOffset value) => value.UtcDateTime;
+
     /// <inheritdoc />
-    public Task UpsertReminderAsync(ReminderKey key, DateTimeOffset dueAt, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> FindPassedRemindersAsync(string serviceId, DateTimeOffset now, CancellationToken cancellationToken = default)
         => GuardAsync(async () =>
         {
             await using var connection = await OpenAsync(cancellationToken);
-            await UpsertReminderAsync(connection, null, key, dueAt, cancellationToken);
-            return true;
-        });
-
-    private async Task UpsertReminderAsync(DbConnection connection, DbTransaction? transaction, ReminderKey key, DateTimeOffset dueAt, CancellationToken cancellationToken)
-    {
-        // A random generation per arming: a completion only deletes the arming it fired, even after a delete and re-insert.
-        await using var command = Command(connection, transaction, """
-            INSERT INTO grain_reminders (grain_type, grain_key, name, due_at, generation, lease_owner, lease_until)
-            VALUES (@grain_type, @grain_key, @name, @due_at, @generation, NULL, NULL)
-            ON CONFLICT (grain_type, grain_key, name) DO UPDATE SET
-                due_at = excluded.due_at, generation = excluded.generation, lease_owner = NULL, lease_until = NULL
-            """);
-        AddKey(command, key);
-        Add(command, "due_at", ToDb(dueAt));
-        Add(command, "generation", Random.Shared.NextInt64(1, long.MaxValue));
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task DeleteReminderAsync(ReminderKey key, CancellationToken cancellationToken = default)
-        => GuardAsync(async () =>
-        {
-            await using var connection = await OpenAsync(cancellationToken);
-            await DeleteReminderAsync(connection, null, key, cancellationToken);
-            return true;
-        });
-
-    private async Task DeleteReminderAsync(DbConnection connection, DbTransaction? transaction, ReminderKey key, CancellationToken cancellationToken)
-    {
-        await using var command = Command(connection, transaction,
-            "DELETE FROM grain_reminders WHERE grain_type = @grain_type AND grain_key = @grain_key AND name = @name");
-        AddKey(command, key);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<ReminderRow?> GetReminderAsync(ReminderKey key, CancellationToken cancellationToken = default)
-        => GuardAsync(async () =>
-        {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var command = Command(connection, null, """
-                SELECT grain_type, grain_key, name, due_at, generation, lease_owner, lease_until FROM grain_reminders
-                WHERE grain_type = @grain_type AND grain_key = @grain_key AND name = @name
-                """);
-            AddKey(command, key);
+            await using var command = Command(connection, null, PassedRemindersSql);
+            Add(command, "service_id", serviceId);
+            Add(command, "now", ToReminderTime(now));
+            var ids = new List<string>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken) ? ReadReminder(reader) : null;
-        });
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<ReminderRow>> LeaseDueRemindersAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken = default)
-        => GuardAsync(async () =>
-        {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-            await using var command = Command(connection, transaction, LeaseRemindersSql);
-            Add(command, "owner", owner);
-            Add(command, "now", ToDb(now));
-            Add(command, "lease_until", ToDb(leaseUntil));
-            Add(command, "max", max);
-            var leased = new List<ReminderRow>();
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken))
             {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    leased.Add(ReadReminder(reader));
-                }
+                ids.Add(reader.GetString(0));
             }
-            await transaction.CommitAsync(cancellationToken);
-            return (IReadOnlyList<ReminderRow>)leased.OrderBy(r => r.DueAt).ToList();
+            return (IReadOnlyList<string>)ids;
         });
-
-    /// <inheritdoc />
-    public Task<bool> CompleteReminderAsync(ReminderKey key, long generation, string owner, CancellationToken cancellationToken = default)
-        => GuardAsync(async () =>
-        {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var command = Command(connection, null, """
-                DELETE FROM grain_reminders
-                WHERE grain_type = @grain_type AND grain_key = @grain_key AND name = @name AND generation = @generation
-                """);
-            AddKey(command, key);
-            Add(command, "generation", generation);
-            return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-        });
-
-    /// <inheritdoc />
-    public Task ReleaseReminderAsync(ReminderKey key, long generation, string owner, DateTimeOffset retryAt, CancellationToken cancellationToken = default)
-        => GuardAsync(async () =>
-        {
-            await using var connection = await OpenAsync(cancellationToken);
-            // Keeping the lease until retryAt holds the reminder back without changing its due instant (lateness stays true).
-            await using var command = Command(connection, null, """
-                UPDATE grain_reminders SET lease_owner = NULL, lease_until = @retry_at
-                WHERE grain_type = @grain_type AND grain_key = @grain_key AND name = @name AND generation = @generation AND lease_owner = @owner
-                """);
-            AddKey(command, key);
-            Add(command, "generation", generation);
-            Add(command, "owner", owner);
-            Add(command, "retry_at", ToDb(retryAt));
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return true;
-        });
-
-    private ReminderRow ReadReminder(DbDataReader reader) => new(
-        new ReminderKey(reader.GetString(0), reader.GetString(1), reader.GetString(2)),
-        FromDb(reader, 3),
-        reader.GetInt64(4),
-        reader.IsDBNull(5) ? null : reader.GetString(5),
-        reader.IsDBNull(6) ? null : FromDb(reader, 6));
 
     /// <inheritdoc />
     public Task<IdempotencyRecord?> GetIdempotencyRecordAsync(string scope, string key, CancellationToken cancellationToken = default)
@@ -418,79 +327,55 @@ public abstract class AdoNetCaseStore : ICaseStore
             return await ReadIdempotencyAsync(connection, scope, key, cancellationToken);
         });
 
-    /// <inheritdoc />
-    public Task<IdempotencyRecord> SaveIdempotencyRecordAsync(IdempotencyRecord record, CancellationToken cancellationToken = default)
-        => GuardAsync(async () =>
-        {
-            ArgumentNullException.ThrowIfNull(record);
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var command = Command(connection, null, """
-                INSERT INTO idempotency_keys (scope, idempotency_key, request_hash, status_code, location, body, created_at)
-                VALUES (@scope, @key, @request_hash, @status_code, @location, @body, @created_at)
-                ON CONFLICT (scope, idempotency_key) DO NOTHING
-                """);
-            Add(command, "scope", record.Scope);
-            Add(command, "key", record.Key);
-            Add(command, "request_hash", record.RequestHash);
-            Add(command, "status_code", record.StatusCode);
-            Add(command, "location", record.Location);
-            Add(command, "body", record.Body);
-            Add(command, "created_at", ToDb(record.CreatedAt));
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return await ReadIdempotencyAsync(connection, record.Scope, record.Key, cancellationToken) ?? record;
-        });
+    private async Task InsertIdempotencyRecordAsync(DbConnection connection, DbTransaction transaction, IdempotencyRecord record, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, """
+            INSERT INTO idempotency_keys (scope, idempotency_key, request_hash, status_code, location, body, created_at)
+            VALUES (@scope, @key, @request_hash, @status_code, @location, @body, @created_at)
+            """);
+        Add(command, "scope", record.Scope);
+        Add(command, "key", record.Key);
+        Add(command, "request_hash", record.RequestHash);
+        Add(command, "status_code", record.StatusCode);
+        Add(command, "location", record.Location);
+        Add(command, "body", record.Body);
+        Add(command, "created_at", ToDb(record.CreatedAt));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     /// <inheritdoc />
-    public Task CompleteIdempotencyRecordAsync(IdempotencyRecord record, CancellationToken cancellationToken = default)
+    public Task AppendAccessLogAsync(IReadOnlyList<AccessLogEntry> entries, CancellationToken cancellationToken = default)
         => GuardAsync(async () =>
         {
-            ArgumentNullException.ThrowIfNull(record);
+            ArgumentNullException.ThrowIfNull(entries);
+            if (entries.Count == 0)
+            {
+                return true;
+            }
             await using var connection = await OpenAsync(cancellationToken);
-            await using var command = Command(connection, null, """
-                UPDATE idempotency_keys SET status_code = @status_code, location = @location, body = @body
-                WHERE scope = @scope AND idempotency_key = @key AND request_hash = @request_hash
-                """);
-            Add(command, "scope", record.Scope);
-            Add(command, "key", record.Key);
-            Add(command, "request_hash", record.RequestHash);
-            Add(command, "status_code", record.StatusCode);
-            Add(command, "location", record.Location);
-            Add(command, "body", record.Body);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+            foreach (var entry in entries)
+            {
+                await InsertAccessLogAsync(connection, transaction, entry, cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
             return true;
         });
 
-    /// <inheritdoc />
-    public Task DeleteIdempotencyRecordAsync(string scope, string key, CancellationToken cancellationToken = default)
-        => GuardAsync(async () =>
-        {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var command = Command(connection, null, "DELETE FROM idempotency_keys WHERE scope = @scope AND idempotency_key = @key");
-            Add(command, "scope", scope);
-            Add(command, "key", key);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return true;
-        });
-
-    /// <inheritdoc />
-    public Task AppendAccessLogAsync(AccessLogEntry entry, CancellationToken cancellationToken = default)
-        => GuardAsync(async () =>
-        {
-            ArgumentNullException.ThrowIfNull(entry);
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var command = Command(connection, null, """
-                INSERT INTO access_log (at, actor, role, partition_key, stream_id, purpose)
-                VALUES (@at, @actor, @role, @partition_key, @stream_id, @purpose)
-                """);
-            Add(command, "at", ToDb(entry.At));
-            Add(command, "actor", entry.Actor);
-            Add(command, "role", entry.Role);
-            Add(command, "partition_key", entry.Partition);
-            Add(command, "stream_id", entry.StreamId);
-            Add(command, "purpose", entry.Purpose);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return true;
-        });
+    private async Task InsertAccessLogAsync(DbConnection connection, DbTransaction? transaction, AccessLogEntry entry, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, """
+            INSERT INTO access_log (at, actor, role, partition_key, stream_id, purpose)
+            VALUES (@at, @actor, @role, @partition_key, @stream_id, @purpose)
+            """);
+        Add(command, "at", ToDb(entry.At));
+        Add(command, "actor", entry.Actor);
+        Add(command, "role", entry.Role);
+        Add(command, "partition_key", entry.Partition);
+        Add(command, "stream_id", entry.StreamId);
+        Add(command, "purpose", entry.Purpose);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AccessLogEntry>> ReadAccessLogAsync(string? partition, int limit, CancellationToken cancellationToken = default)
@@ -584,13 +469,6 @@ public abstract class AdoNetCaseStore : ICaseStore
         command.Transaction = transaction;
         command.CommandText = sql;
         return command;
-    }
-
-    private static void AddKey(DbCommand command, ReminderKey key)
-    {
-        Add(command, "grain_type", key.GrainType);
-        Add(command, "grain_key", key.GrainKey);
-        Add(command, "name", key.Name);
     }
 
     private static void Add(DbCommand command, string name, object? value)

@@ -1,8 +1,10 @@
 namespace CaseGrains.Storage;
 
 /// <summary>
-/// The durable store behind the grain host: event streams, the current-state index, reminders
-/// and idempotency records. Every implementation passes the same conformance suite.
+/// The case store behind the grains: event streams (the audit trail), the current-state index,
+/// idempotency records and the access log, in SQLite or PostgreSQL. Orleans' own tables (membership,
+/// reminders, snapshot state) live in the same database, created by the same migrations.
+/// Every implementation passes the same conformance suite.
 /// </summary>
 public interface ICaseStore
 {
@@ -20,8 +22,9 @@ public interface ICaseStore
 
     /// <summary>
     /// Appends events at <c>expectedVersion + 1 …</c> in one transaction, together with the stream's
-    /// current-state row and reminder changes. Throws <see cref="StreamVersionConflictException"/> when
-    /// another writer got there first; nothing is written then.
+    /// current-state row, the request's idempotency record and its access-log rows. Throws
+    /// <see cref="StreamVersionConflictException"/> when another writer got there first, and
+    /// <see cref="IdempotencyKeyTakenException"/> when the idempotency key is already used; nothing is written then.
     /// </summary>
     Task AppendAsync(AppendRequest request, CancellationToken cancellationToken = default);
 
@@ -31,42 +34,17 @@ public interface ICaseStore
     /// <summary>Reads one current-state row, or null.</summary>
     Task<IndexRow?> GetIndexRowAsync(string streamId, CancellationToken cancellationToken = default);
 
-    /// <summary>Arms (or re-arms) a one-shot reminder; a new arming gets a new generation and clears any lease.</summary>
-    Task UpsertReminderAsync(ReminderKey key, DateTimeOffset dueAt, CancellationToken cancellationToken = default);
-
-    /// <summary>Removes a reminder whatever its generation.</summary>
-    Task DeleteReminderAsync(ReminderKey key, CancellationToken cancellationToken = default);
-
-    /// <summary>Reads one reminder, or null.</summary>
-    Task<ReminderRow?> GetReminderAsync(ReminderKey key, CancellationToken cancellationToken = default);
-
     /// <summary>
-    /// Leases up to <paramref name="max"/> due reminders that nobody holds (or whose lease ran out) to
-    /// <paramref name="owner"/> until <paramref name="leaseUntil"/>. Two nodes never lease the same arming at once.
+    /// The grain ids (<c>petition/{township}/{case}</c>) of cases whose Orleans reminder is still armed with a
+    /// start at or before <paramref name="now"/>: deadlines that passed and were not handled yet.
     /// </summary>
-    Task<IReadOnlyList<ReminderRow>> LeaseDueRemindersAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken = default);
-
-    /// <summary>Deletes a fired reminder if it is still the arming that was leased (same generation).</summary>
-    Task<bool> CompleteReminderAsync(ReminderKey key, long generation, string owner, CancellationToken cancellationToken = default);
-
-    /// <summary>Gives a leased reminder back so that it fires again at <paramref name="retryAt"/>.</summary>
-    Task ReleaseReminderAsync(ReminderKey key, long generation, string owner, DateTimeOffset retryAt, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<string>> FindPassedRemindersAsync(string serviceId, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>Reads a remembered answer for an idempotency key, or null.</summary>
     Task<IdempotencyRecord?> GetIdempotencyRecordAsync(string scope, string key, CancellationToken cancellationToken = default);
 
-    /// <summary>Remembers the answer for an idempotency key; the first writer wins and its record is returned.
-    /// A record with status 0 is a reservation: the first request is still running.</summary>
-    Task<IdempotencyRecord> SaveIdempotencyRecordAsync(IdempotencyRecord record, CancellationToken cancellationToken = default);
-
-    /// <summary>Fills in the answer of a reserved key.</summary>
-    Task CompleteIdempotencyRecordAsync(IdempotencyRecord record, CancellationToken cancellationToken = default);
-
-    /// <summary>Forgets a key (a reservation whose request failed, so that a retry may run).</summary>
-    Task DeleteIdempotencyRecordAsync(string scope, string key, CancellationToken cancellationToken = default);
-
-    /// <summary>Records a read of unmasked personal data.</summary>
-    Task AppendAccessLogAsync(AccessLogEntry entry, CancellationToken cancellationToken = default);
+    /// <summary>Records reads of unmasked personal data, all in one commit.</summary>
+    Task AppendAccessLogAsync(IReadOnlyList<AccessLogEntry> entries, CancellationToken cancellationToken = default);
 
     /// <summary>The latest access-log entries, newest first, optionally of one partition (township).</summary>
     Task<IReadOnlyList<AccessLogEntry>> ReadAccessLogAsync(string? partition, int limit, CancellationToken cancellationToken = default);
@@ -89,8 +67,10 @@ public sealed record StoredEvent(string StreamId, long Version, string EventType
 public sealed record NewEvent(string EventType, string Payload, DateTimeOffset OccurredAt, string? Actor);
 
 /// <summary>
-/// The current-state row of a grain: a few indexed columns for lists, filters and rollups, and a JSON
-/// summary. It is written in the same transaction as the events, so it never runs ahead or behind.
+/// The current-state row of a grain: a few indexed columns for lists, filters and rollups, a JSON
+/// summary (no personal data), and the grain's whole state as a JSON snapshot that activation reads
+/// instead of replaying the stream. It is written in the same transaction as the events, so it never
+/// runs ahead or behind. Lists read the summary only; <see cref="State"/> is null in their rows.
 /// </summary>
 public sealed record IndexEntry(
     string GrainType,
@@ -100,15 +80,11 @@ public sealed record IndexEntry(
     string? Owner,
     DateTimeOffset? DueAt,
     DateTimeOffset CreatedAt,
-    string Summary);
+    string Summary,
+    string? State = null);
 
 /// <summary>A stored current-state row.</summary>
 public sealed record IndexRow(string StreamId, IndexEntry Entry, long Version, DateTimeOffset UpdatedAt);
-
-/// <summary>A change to a reminder made atomically with an append.</summary>
-/// <param name="Name">The reminder's name within its grain.</param>
-/// <param name="DueAt">When it fires; null removes it.</param>
-public sealed record ReminderChange(string Name, DateTimeOffset? DueAt);
 
 /// <summary>Everything one command writes.</summary>
 public sealed record AppendRequest(
@@ -116,9 +92,8 @@ public sealed record AppendRequest(
     long ExpectedVersion,
     IReadOnlyList<NewEvent> Events,
     IndexEntry? Index = null,
-    string? GrainType = null,
-    string? GrainKey = null,
-    IReadOnlyList<ReminderChange>? Reminders = null);
+    IdempotencyRecord? Idempotency = null,
+    IReadOnlyList<AccessLogEntry>? AccessLog = null);
 
 /// <summary>Filters for <see cref="ICaseStore.QueryIndexAsync"/>. Null means "any".</summary>
 public sealed record IndexQuery(string GrainType)
@@ -140,12 +115,6 @@ public sealed record IndexQuery(string GrainType)
 /// <summary>A page of rows and the total that matched.</summary>
 public sealed record IndexPage(IReadOnlyList<IndexRow> Rows, int Total);
 
-/// <summary>Identifies a reminder: the grain it wakes and its name.</summary>
-public sealed record ReminderKey(string GrainType, string GrainKey, string Name);
-
-/// <summary>A stored reminder.</summary>
-public sealed record ReminderRow(ReminderKey Key, DateTimeOffset DueAt, long Generation, string? LeaseOwner, DateTimeOffset? LeaseUntil);
-
 /// <summary>A remembered answer to a request that carried an <c>Idempotency-Key</c>.</summary>
 public sealed record IdempotencyRecord(string Scope, string Key, string RequestHash, int StatusCode, string? Location, string Body, DateTimeOffset CreatedAt);
 
@@ -155,6 +124,14 @@ public sealed class StreamVersionConflictException(string streamId, long expecte
 {
     public string StreamId { get; } = streamId;
     public long ExpectedVersion { get; } = expectedVersion;
+}
+
+/// <summary>The request's idempotency key was taken by another request first; nothing was written.</summary>
+public sealed class IdempotencyKeyTakenException(string scope, string key)
+    : Exception("The idempotency key is already used.")
+{
+    public string Scope { get; } = scope;
+    public string Key { get; } = key;
 }
 
 /// <summary>The database cannot be reached or refused for a passing reason; the caller may retry later.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using CaseGrains.Testing;
 
 namespace CaseGrains.Benchmarks;
 
@@ -11,7 +10,7 @@ internal sealed record ActivationMemoryResult(string Store, int Activations, dou
 }
 
 /// <summary>
-/// Seeds grains with one event each, then activates all of them on a fresh host and compares the
+/// Seeds grains with one event each, then activates all of them on a fresh silo and compares the
 /// managed heap after a full collection before and after. Native memory (SQLite's page cache,
 /// sockets) is not in that figure; it does not grow with the number of activations.
 /// </summary>
@@ -28,30 +27,30 @@ internal static class ActivationMemoryBenchmark
         var run = Guid.NewGuid().ToString("N")[..8];
         var keys = Enumerable.Range(0, idleGrains).Select(g => $"idle-{run}-{g}").ToArray();
 
-        // Seeding goes through a grain host of its own, so the events are exactly what the grain writes.
+        // Seeding goes through a silo of its own, so the events are exactly what the grain writes.
         var seeding = Stopwatch.StartNew();
-        await using (var seeder = TestHosts.Create(store.Store, TallyGrain.Register))
+        await using (var seeder = await BenchSilo.StartAsync(store))
         {
             var writers = store.Name == "sqlite" ? SqliteSeedingWriters : PostgresSeedingWriters;
             await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = writers },
-                async (key, _) => await seeder.GetGrain<ITallyGrain>(key).Add(1));
+                async (key, _) => await seeder.Grains.GetGrain<ITallyGrain>(key).Add(1));
         }
         seeding.Stop();
 
-        await using var host = TestHosts.Create(store.Store, TallyGrain.Register);
+        await using var host = await BenchSilo.StartAsync(store);
         var before = GC.GetTotalMemory(forceFullCollection: true);
         var activating = Stopwatch.StartNew();
         var wrongTotals = 0;
         await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = ActivatingCallers }, async (key, _) =>
         {
-            if (await host.GetGrain<ITallyGrain>(key).GetTotal() != 1)
+            if (await host.Grains.GetGrain<ITallyGrain>(key).GetTotal() != 1)
             {
                 Interlocked.Increment(ref wrongTotals);
             }
         });
         activating.Stop();
         var after = GC.GetTotalMemory(forceFullCollection: true);
-        var activations = host.ActivationCount;
+        var activations = await host.ActivationCountAsync();
         GC.KeepAlive(host);
 
         var check = activations == idleGrains && wrongTotals == 0

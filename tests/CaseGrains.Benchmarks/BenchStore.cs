@@ -12,10 +12,11 @@ internal sealed class BenchStore : IAsyncDisposable
 {
     private readonly Func<ValueTask> _cleanUp;
 
-    private BenchStore(string name, AdoNetCaseStore store, string description, string? caveat, Func<ValueTask> cleanUp)
+    private BenchStore(string name, AdoNetCaseStore store, string connectionString, string description, string? caveat, Func<ValueTask> cleanUp)
     {
         Name = name;
         Store = store;
+        ConnectionString = connectionString;
         Description = description;
         Caveat = caveat;
         _cleanUp = cleanUp;
@@ -26,6 +27,9 @@ internal sealed class BenchStore : IAsyncDisposable
 
     /// <summary>The store under test.</summary>
     public AdoNetCaseStore Store { get; }
+
+    /// <summary>Its connection string, for Orleans' own providers on the same database.</summary>
+    public string ConnectionString { get; }
 
     /// <summary>Where the data lives and with which durability settings.</summary>
     public string Description { get; }
@@ -65,7 +69,7 @@ internal sealed class BenchStore : IAsyncDisposable
         string? caveat = fileSystem.StartsWith("tmpfs", StringComparison.Ordinal)
             ? "the temp folder is in memory (tmpfs): fsync costs nothing there, so SQLite's numbers are an upper bound"
             : null;
-        return new BenchStore("sqlite", store, description, caveat, () =>
+        return new BenchStore("sqlite", store, connectionString, description, caveat, () =>
         {
             SqliteConnection.ClearAllPools();
             TryDelete(folder);
@@ -100,7 +104,7 @@ internal sealed class BenchStore : IAsyncDisposable
         string? caveat = fsync == "off" || synchronousCommit == "off"
             ? $"fsync={fsync}, synchronous_commit={synchronousCommit}: commits are acknowledged before they reach the disk, so PostgreSQL's numbers are an upper bound and not comparable with SQLite's synchronous=FULL"
             : null;
-        return new BenchStore("postgres", store, description, caveat, async () =>
+        return new BenchStore("postgres", store, connectionString, description, caveat, async () =>
         {
             await store.DisposeAsync();
             if (fromEnvironment)

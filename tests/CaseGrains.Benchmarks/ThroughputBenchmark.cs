@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using CaseGrains.Testing;
 
 namespace CaseGrains.Benchmarks;
 
@@ -27,13 +26,13 @@ internal sealed record ThroughputResult(
 /// </summary>
 internal static class ThroughputBenchmark
 {
-    /// <summary>Runs <paramref name="commands"/> commands spread round-robin over <paramref name="grains"/> grains on a fresh host.</summary>
+    /// <summary>Runs <paramref name="commands"/> commands spread round-robin over <paramref name="grains"/> grains on a fresh silo.</summary>
     public static async Task<ThroughputResult> RunAsync(BenchStore store, string shape, int commands, int grains)
     {
-        await using var host = TestHosts.Create(store.Store, TallyGrain.Register);
+        await using var silo = await BenchSilo.StartAsync(store);
         var run = Guid.NewGuid().ToString("N")[..8];
         var keys = Enumerable.Range(0, grains).Select(g => $"{shape}-{run}-{g}").ToArray();
-        var references = keys.Select(host.GetGrain<ITallyGrain>).ToArray();
+        var references = keys.Select(key => silo.Grains.GetGrain<ITallyGrain>(key)).ToArray();
 
         // Activation is measured apart; here every grain is already in memory when the clock starts.
         await Task.WhenAll(references.Select(r => r.GetTotal()));

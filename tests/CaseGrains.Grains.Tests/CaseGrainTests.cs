@@ -12,7 +12,7 @@ public abstract class CaseGrainTests(StoreKind kind) : GrainTestBase(kind)
     [Fact]
     public async Task An_idle_petition_is_collected_and_comes_back_with_identical_state_and_version()
     {
-        var host = NewHost("a");
+        var host = await NewHostAsync("a");
         var township = await SetUpTownshipAsync(host, "l1");
         var now = Time.GetUtcNow();
         var caseId = Ok(await township.RegisterPetition(NewPetition(now.AddHours(-2), petitioners: [new Person("张三"), new Person("李四")]))).State.Id;
@@ -26,7 +26,7 @@ public abstract class CaseGrainTests(StoreKind kind) : GrainTestBase(kind)
 
         Time.Advance(TimeSpan.FromMinutes(1));
         Assert.True(await host.CollectIdleActivationsAsync(TimeSpan.Zero) >= 2);
-        Assert.Equal(0, host.ActivationCount);
+        Assert.Equal(0, await host.ActivationCountAsync());
 
         var after = (await petition.Get())!;
         Assert.Equal(before.Version, after.Version);
@@ -41,7 +41,7 @@ public abstract class CaseGrainTests(StoreKind kind) : GrainTestBase(kind)
     [Fact]
     public async Task A_stale_If_Match_is_refused_with_version_mismatch_and_writes_nothing()
     {
-        var host = NewHost("a");
+        var host = await NewHostAsync("a");
         var township = await SetUpTownshipAsync(host);
         var now = Time.GetUtcNow();
         var caseId = Ok(await township.RegisterPetition(NewPetition(now.AddHours(-1)))).State.Id;
@@ -76,8 +76,8 @@ public abstract class CaseGrainTests(StoreKind kind) : GrainTestBase(kind)
     [Fact]
     public async Task An_If_Match_newer_than_a_stale_activation_catches_it_up_instead_of_refusing()
     {
-        var a = NewHost("a");
-        var b = NewHost("b", ownStore: true);
+        var a = await NewHostAsync("a");
+        var b = await NewHostAsync("b", ownStore: true);
         var township = await SetUpTownshipAsync(a);
         var now = Time.GetUtcNow();
         var caseId = Ok(await township.RegisterPetition(NewPetition(now.AddHours(-1)))).State.Id;

@@ -17,7 +17,7 @@ public abstract class CaseNumberingTests(StoreKind kind, ITestOutputHelper outpu
     [Fact]
     public async Task Hundreds_of_parallel_registrations_are_numbered_per_kind_without_gap_or_duplicate()
     {
-        var host = NewHost("a");
+        var host = await NewHostAsync("a");
         var township = await SetUpTownshipAsync(host);
         var now = Time.GetUtcNow();
 
@@ -61,7 +61,7 @@ public abstract class CaseNumberingTests(StoreKind kind, ITestOutputHelper outpu
     public async Task Numbering_restarts_each_year_of_the_local_Shanghai_date_of_receipt()
     {
         Time.Set(At(2025, 1, 2, 10, 0));
-        var host = NewHost("a");
+        var host = await NewHostAsync("a");
         var township = await SetUpTownshipAsync(host);
 
         async Task<string> PetitionAt(DateTimeOffset at) => Ok(await township.RegisterPetition(NewPetition(at))).State.Id;
@@ -79,7 +79,7 @@ public abstract class CaseNumberingTests(StoreKind kind, ITestOutputHelper outpu
         Assert.All(byId.Values, c => Assert.Equal(int.Parse(c.Id[..4], System.Globalization.CultureInfo.InvariantCulture), c.Year));
 
         // A new node rebuilds the counters from the stored rows and carries on in each year.
-        var fresh = NewHost("b", ownStore: true).GetGrain<ITownshipGrain>(TownshipId);
+        var fresh = (await NewHostAsync("b", ownStore: true)).GetGrain<ITownshipGrain>(TownshipId);
         Assert.Equal("2024-XF-0003", Ok(await fresh.RegisterPetition(NewPetition(At(2024, 12, 1, 9, 0)))).State.Id);
         Assert.Equal("2025-XF-0003", Ok(await fresh.RegisterPetition(NewPetition(At(2025, 1, 2, 9, 30)))).State.Id);
         Assert.Equal("2025-JF-0002", Ok(await fresh.RegisterDispute(NewDispute(At(2025, 1, 2, 9, 30)))).State.Id);
@@ -88,7 +88,7 @@ public abstract class CaseNumberingTests(StoreKind kind, ITestOutputHelper outpu
     [Fact]
     public async Task A_refused_registration_uses_no_number_and_writes_nothing()
     {
-        var host = NewHost("a");
+        var host = await NewHostAsync("a");
         var township = await SetUpTownshipAsync(host);
         var now = Time.GetUtcNow();
 
@@ -117,8 +117,8 @@ public abstract class CaseNumberingTests(StoreKind kind, ITestOutputHelper outpu
     [Fact]
     public async Task A_township_set_up_through_another_node_takes_registrations_on_this_one()
     {
-        var a = NewHost("a");
-        var b = NewHost("b", ownStore: true);
+        var a = await NewHostAsync("a");
+        var b = await NewHostAsync("b", ownStore: true);
         var onB = b.GetGrain<ITownshipGrain>(TownshipId);
         // Node b's activation is born before the township exists (a request came too early).
         Assert.Equal(ErrorCodes.TownshipNotFound, Refused(await onB.RegisterPetition(NewPetition(Time.GetUtcNow()))).Code);
@@ -132,8 +132,8 @@ public abstract class CaseNumberingTests(StoreKind kind, ITestOutputHelper outpu
     [Fact]
     public async Task Two_nodes_registering_into_one_township_at_once_never_duplicate_a_number()
     {
-        var a = NewHost("a");
-        var b = NewHost("b", ownStore: true);
+        var a = await NewHostAsync("a");
+        var b = await NewHostAsync("b", ownStore: true);
         await SetUpTownshipAsync(a);
         var townshipA = a.GetGrain<ITownshipGrain>(TownshipId);
         var townshipB = b.GetGrain<ITownshipGrain>(TownshipId);
@@ -192,7 +192,7 @@ public abstract class CaseNumberingTests(StoreKind kind, ITestOutputHelper outpu
         // A node's live map only learns of its own registrations; a fresh activation sees them all.
         var all = await townshipA.CasesFromStorage();
         Assert.Equal(acknowledged.Count, all.Count);
-        AssertSameCases(all, await NewHost("c").GetGrain<ITownshipGrain>(TownshipId).Cases(), "fresh activation vs storage");
+        AssertSameCases(all, await (await NewHostAsync("c")).GetGrain<ITownshipGrain>(TownshipId).Cases(), "fresh activation vs storage");
     }
 
     private static DateTimeOffset At(int year, int month, int day, int hour, int minute) => new(year, month, day, hour, minute, 0, TimeSpan.FromHours(8));

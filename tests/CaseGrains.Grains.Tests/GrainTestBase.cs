@@ -9,8 +9,7 @@ using CaseGrains.Grains.Cases;
 using CaseGrains.Grains.Disputes;
 using CaseGrains.Grains.Petitions;
 using CaseGrains.Grains.Townships;
-using CaseGrains.Runtime.EventSourcing;
-using CaseGrains.Runtime.Hosting;
+using CaseGrains.Grains.EventSourcing;
 using CaseGrains.Storage;
 using CaseGrains.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +17,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CaseGrains.Grains.Tests;
 
 /// <summary>
-/// A fresh database per test and grain hosts over it that share one manual clock. Each concrete
+/// A fresh database per test and Orleans nodes over it that share one manual clock. Each concrete
 /// test class has a SQLite and a PostgreSQL subclass, so every grain rule is proven on both stores.
 /// </summary>
 public abstract class GrainTestBase(StoreKind kind) : IAsyncLifetime
@@ -26,11 +25,17 @@ public abstract class GrainTestBase(StoreKind kind) : IAsyncLifetime
     /// <summary>The township most tests work in; the database is fresh per test, so the key never clashes.</summary>
     protected const string TownshipId = "tianjiazhai";
 
-    private readonly List<GrainHost> _hosts = [];
+    private readonly List<TestNode> _nodes = [];
     private readonly List<AdoNetCaseStore> _stores = [];
     private string _connectionString = "";
 
     protected static DeadlinePolicy Policy => DeadlinePolicy.Default;
+
+    /// <summary>The store kind of this run.</summary>
+    protected StoreKind Kind => kind;
+
+    /// <summary>The test database.</summary>
+    protected string ConnectionString => _connectionString;
 
     protected ManualTimeProvider Time { get; } = new();
 
@@ -45,9 +50,9 @@ public abstract class GrainTestBase(StoreKind kind) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var host in _hosts)
+        foreach (var node in _nodes)
         {
-            await host.DisposeAsync();
+            await node.DisposeAsync();
         }
         foreach (var store in _stores.OfType<IAsyncDisposable>())
         {
@@ -56,28 +61,23 @@ public abstract class GrainTestBase(StoreKind kind) : IAsyncLifetime
     }
 
     /// <summary>
-    /// A node. <paramref name="ownStore"/> gives it a store instance (connection pool) of its own over
-    /// the same database, as a second machine would have.
+    /// A node: an Orleans cluster of its own over the test's database. A second node is a second cluster on the same
+    /// database, as a silo that lost touch with the others would be; <paramref name="ownStore"/> is kept for the
+    /// reader: every node has its own connection pool anyway.
     /// </summary>
-    protected GrainHost NewHost(string nodeId, bool ownStore = false)
+    protected async Task<TestNode> NewHostAsync(string nodeId, bool ownStore = false)
     {
-        var store = Store;
-        if (ownStore)
-        {
-            store = TestStores.Open(kind, _connectionString);
-            _stores.Add(store);
-        }
-        var host = TestHosts.Create(store, GrainCatalog.Register, Time, nodeId,
-            // Hundreds of calls queue on one township on a shared 2-core machine: the default 30 s answer limit is
-            // for production callers, not for a loaded test box.
-            new GrainOptions { ResponseTimeout = TimeSpan.FromMinutes(3) },
-            configureServices: s => s.AddSingleton(Policy));
-        _hosts.Add(host);
-        return host;
+        _ = (nodeId, ownStore);
+        var node = await TestNode.StartAsync(kind, _connectionString, Time, Policy);
+        _nodes.Add(node);
+        return node;
     }
 
+    /// <summary>Orleans' reminder table of the first node, as its provider reads it.</summary>
+    protected IReminderTable ReminderTable => _nodes[0].Cluster.GetSiloServiceProvider().GetRequiredService<IReminderTable>();
+
     /// <summary>Creates <see cref="TownshipId"/> with active leaders <paramref name="leaders"/>.</summary>
-    protected static async Task<ITownshipGrain> SetUpTownshipAsync(GrainHost host, params string[] leaders)
+    protected static async Task<ITownshipGrain> SetUpTownshipAsync(TestNode host, params string[] leaders)
     {
         var township = host.GetGrain<ITownshipGrain>(TownshipId);
         Ok(await township.SetProfile(new SetTownshipProfile("田家寨镇", "county-1")));
@@ -88,9 +88,9 @@ public abstract class GrainTestBase(StoreKind kind) : IAsyncLifetime
         return township;
     }
 
-    protected static IPetitionGrain Petition(GrainHost host, string caseId) => host.GetGrain<IPetitionGrain>(GrainTypes.CaseKey(TownshipId, caseId));
+    protected static IPetitionGrain Petition(TestNode host, string caseId) => host.GetGrain<IPetitionGrain>(GrainTypes.CaseKey(TownshipId, caseId));
 
-    protected static IDisputeGrain Dispute(GrainHost host, string caseId) => host.GetGrain<IDisputeGrain>(GrainTypes.CaseKey(TownshipId, caseId));
+    protected static IDisputeGrain Dispute(TestNode host, string caseId) => host.GetGrain<IDisputeGrain>(GrainTypes.CaseKey(TownshipId, caseId));
 
     protected static string PetitionStream(string caseId) => $"{GrainTypes.Petition}/{GrainTypes.CaseKey(TownshipId, caseId)}";
 

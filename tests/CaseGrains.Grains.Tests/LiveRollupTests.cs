@@ -31,7 +31,7 @@ public abstract class LiveRollupTests(StoreKind kind, ITestOutputHelper output) 
         var gen = new RandomCaseload(rng);
         // Late November to spring: registrations and steps straddle the new year, so two years' rollups fill.
         Time.Set(new DateTimeOffset(2024, 11, 20, 8, 0, 0, TimeSpan.FromHours(8)));
-        var host = NewHost("a");
+        var host = await NewHostAsync("a");
         var township = await SetUpTownshipAsync(host, "l1", "l2", "l3");
         gen.Leaders.AddRange(["l1", "l2", "l3"]);
         var roster = new Dictionary<string, bool> { ["l1"] = true, ["l2"] = true, ["l3"] = true };
@@ -60,7 +60,7 @@ public abstract class LiveRollupTests(StoreKind kind, ITestOutputHelper output) 
             // Deadlines pass as the clock moves: their reminders fire and push unchanged summaries.
             if (round % 6 == 3)
             {
-                await host.Reminders.PollOnceAsync();
+                await host.SweepAsync();
             }
 
             // One round: new registrations and one command each for distinct cases, all at once. A case sees its
@@ -117,7 +117,7 @@ public abstract class LiveRollupTests(StoreKind kind, ITestOutputHelper output) 
             var registered = await Task.WhenAll(work.Select(w => Task.Run(w)));
             handles.AddRange(registered.OfType<CaseHandle>());
         }
-        await host.Reminders.PollOnceAsync();
+        await host.SweepAsync();
         output.WriteLine($"{commands} commands on {handles.Count} cases in {watch.Elapsed.TotalSeconds:F1} s; outcomes: {string.Join(", ", outcomes.OrderByDescending(o => o.Value).Select(o => $"{o.Key}={o.Value}"))}");
 
         // The run must have meant something: many changes, many kinds of refusal, every lifecycle reached.
@@ -142,7 +142,7 @@ public abstract class LiveRollupTests(StoreKind kind, ITestOutputHelper output) 
                 : Domain.Disputes.Dispute.Summarize(Domain.Disputes.Dispute.Fold(await StoredDisputeEventsAsync(h.Id))));
             Assert.Equal(h.Version, (await Store.ReadStreamAsync(h.Kind == CaseKind.Petition ? PetitionStream(h.Id) : DisputeStream(h.Id), 0)).Count);
         }
-        var fresh = await NewHost("b", ownStore: true).GetGrain<ITownshipGrain>(TownshipId).Cases();
+        var fresh = await (await NewHostAsync("b", ownStore: true)).GetGrain<ITownshipGrain>(TownshipId).Cases();
         Time.Advance(TimeSpan.FromMinutes(1));
         Assert.True(await host.CollectIdleActivationsAsync(TimeSpan.Zero) > 0);
         var reactivated = await township.Cases();

@@ -13,7 +13,7 @@ public abstract class RosterTests(StoreKind kind) : GrainTestBase(kind)
     [Fact]
     public async Task An_assignment_to_a_leader_not_on_the_active_roster_is_refused_and_writes_nothing()
     {
-        var host = NewHost("a");
+        var host = await NewHostAsync("a");
         var township = await SetUpTownshipAsync(host, "l1", "l2");
         var other = host.GetGrain<ITownshipGrain>("other-township");
         Ok(await other.SetProfile(new SetTownshipProfile("界牌集镇", "county-1")));
@@ -55,8 +55,8 @@ public abstract class RosterTests(StoreKind kind) : GrainTestBase(kind)
     [Fact]
     public async Task A_leader_deactivated_through_another_node_is_refused_on_this_one()
     {
-        var a = NewHost("a");
-        var b = NewHost("b", ownStore: true);
+        var a = await NewHostAsync("a");
+        var b = await NewHostAsync("b", ownStore: true);
         var township = await SetUpTownshipAsync(a, "l1", "l2");
         var caseId = Ok(await township.RegisterPetition(NewPetition(Time.GetUtcNow()))).State.Id;
         // Node b has its own township activation, which has seen l2 active.

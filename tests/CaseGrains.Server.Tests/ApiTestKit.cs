@@ -307,18 +307,28 @@ internal sealed class ApiWorld : IAsyncDisposable
 
 /// <summary>
 /// What storage holds, as comparable lines: every current-state row (stream, version, status…), every
-/// access-log entry, and with <c>events</c> every event of every stream. Two equal snapshots mean
-/// nothing was written in between.
+/// access-log entry, every idempotency key, every Orleans reminder and grain-state row, and with
+/// <c>events</c> every event of every stream. Two equal snapshots mean nothing was written in between.
 /// </summary>
 internal sealed class StoreSnapshot
 {
     private static readonly string[] GrainTypeNames = ["township", "petition", "dispute"];
 
+    private static readonly (string Table, string Sql)[] RawTables =
+    [
+        ("idempotency", "SELECT scope, idempotency_key, request_hash, status_code, location FROM idempotency_keys"),
+        ("reminder", "SELECT grain_id, reminder_name, start_time, version FROM orleans_reminders"),
+        ("grain-state", "SELECT grain_type, grain_id_string, version FROM orleans_grain_state"),
+    ];
+
     private StoreSnapshot(SortedSet<string> lines) => Lines = lines;
 
     public SortedSet<string> Lines { get; }
 
-    public static async Task<StoreSnapshot> TakeAsync(ICaseStore store, bool events)
+    public static Task<StoreSnapshot> TakeAsync(CaseGrainsApp app, bool events)
+        => TakeAsync(app.Services.GetRequiredService<ICaseStore>(), events, app.Kind, app.ConnectionString);
+
+    public static async Task<StoreSnapshot> TakeAsync(ICaseStore store, bool events, Testing.StoreKind kind, string connectionString)
     {
         var lines = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var type in GrainTypeNames)
@@ -340,6 +350,14 @@ internal sealed class StoreSnapshot
         foreach (var entry in await store.ReadAccessLogAsync(null, 100_000))
         {
             lines.Add($"access {entry.At:O} {entry.Actor} {entry.Role} {entry.StreamId} {entry.Purpose}");
+        }
+        // What the store's interface does not list: idempotency keys, and the tables of Orleans' providers.
+        foreach (var (table, sql) in RawTables)
+        {
+            foreach (var line in await Testing.TestStores.QueryLinesAsync(kind, connectionString, sql))
+            {
+                lines.Add($"{table} {line}");
+            }
         }
         return new StoreSnapshot(lines);
     }

@@ -57,7 +57,7 @@ public sealed class AuthorizationMatrixTests(ITestOutputHelper output)
         {
             var method = new HttpMethod(spec.Method);
             var prepared = await spec.Prepare(world);
-            var before = await StoreSnapshot.TakeAsync(world.Store, events: false);
+            var before = await StoreSnapshot.TakeAsync(world.App, events: false);
 
             // No token or a bad one: 401 as ProblemDetails.
             foreach (var (label, authorization) in badTokens)
@@ -81,7 +81,7 @@ public sealed class AuthorizationMatrixTests(ITestOutputHelper output)
                 Expect(failures, spec, $"out-of-scope {caller}", answer, spec.Roles.Contains(caller.Role) ? 404 : 403);
             }
 
-            var difference = (await StoreSnapshot.TakeAsync(world.Store, events: false)).DifferenceFrom(before);
+            var difference = (await StoreSnapshot.TakeAsync(world.App, events: false)).DifferenceFrom(before);
             if (difference is not null)
             {
                 failures.Add($"{spec}: refused callers changed storage: {difference}");

@@ -29,7 +29,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
         await using var world = await ApiWorld.StartAsync(kind);
         var fixture = await BadInputFixture.CreateAsync(world);
         var requests = new BadRequestGenerator(new Random(Seed), fixture).Generate(RequestsPerStore);
-        var before = await StoreSnapshot.TakeAsync(world.Store, events: true);
+        var before = await StoreSnapshot.TakeAsync(world.App, events: true);
 
         var clock = Stopwatch.StartNew();
         var failures = new ConcurrentQueue<string>();
@@ -52,7 +52,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
         });
         var elapsed = clock.Elapsed;
 
-        var difference = (await StoreSnapshot.TakeAsync(world.Store, events: true)).DifferenceFrom(before);
+        var difference = (await StoreSnapshot.TakeAsync(world.App, events: true)).DifferenceFrom(before);
         output.WriteLine($"{requests.Count} bad requests on {kind} in {elapsed.TotalSeconds:F1} s; by category: "
             + string.Join(", ", requests.GroupBy(r => r.Category).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}")));
         foreach (var line in failures.DistinctBy(f => f[..Math.Min(f.Length, 60)]).Take(10))
@@ -77,7 +77,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
     {
         await using var world = await ApiWorld.StartAsync(kind);
         var registered = await world.NewPetitionAsync(PetitionStage.Registered);
-        var before = await StoreSnapshot.TakeAsync(world.Store, events: true);
+        var before = await StoreSnapshot.TakeAsync(world.App, events: true);
 
         // A flag list of enum names was read as their bitwise OR: "letter, visit" became visit, "supported,explained" explained.
         var body = Bodies.RegisterPetition();
@@ -98,7 +98,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
         answer = await world.SendAsync(HttpMethod.Get, $"/api/townships/{ApiWorld.Township}/disputes?status=final", world.AdminToken);
         AssertField(answer, "status", "must be one of");
 
-        Assert.Null((await StoreSnapshot.TakeAsync(world.Store, events: true)).DifferenceFrom(before));
+        Assert.Null((await StoreSnapshot.TakeAsync(world.App, events: true)).DifferenceFrom(before));
 
         static void AssertField(ApiAnswer answer, string field, string message)
         {

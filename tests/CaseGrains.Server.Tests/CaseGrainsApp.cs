@@ -28,10 +28,13 @@ public sealed class CaseGrainsApp : WebApplicationFactory<Program>
             ["Storage:Provider"] = kind == StoreKind.Sqlite ? "Sqlite" : "PostgreSql",
             ["Storage:ConnectionString"] = connectionString,
             ["Auth:SigningKey"] = Convert.ToBase64String(SigningKey),
-            ["Reminders:PollInterval"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Debug",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
             ["urls"] = "http://127.0.0.1:0",
+            // Many apps run at once in one test run: each silo on ports of its own.
+            ["Orleans:SiloPort"] = ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..12],
             // Tests fire thousands of requests as one caller; the limiter has a test of its own.
             ["RateLimit:PermitsPerMinute"] = "10000000",
             ["RateLimit:Burst"] = "1000000",

@@ -11,8 +11,11 @@ public sealed class ProcessTests
     [Fact]
     public async Task A_fresh_start_listens_on_the_default_address_with_sqlite_under_data_and_its_token_verb_works()
     {
+        // The one test of the defaults binds the default ports; every other test picks free ones, so only a service
+        // running outside the suite can be in the way, and then the test says so.
+        await ServerProcess.WaitForFreePortsAsync(TimeSpan.FromSeconds(60), 5080, 11111, 30000);
         var folder = ServerProcess.NewWorkingDirectory();
-        await using var server = ServerProcess.Start(folder);
+        await using var server = ServerProcess.Start(folder, new Dictionary<string, string> { [ServerProcess.DefaultPorts] = "" });
         var address = new Uri("http://127.0.0.1:5080");
         await server.WaitUntilUpAsync(address);
 
@@ -89,6 +92,10 @@ public sealed class ProcessTests
             ["Auth__SigningKey"] = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i * 7 + 1)).ToArray()),
             ["RateLimit__PermitsPerMinute"] = "1000000",
             ["RateLimit__Burst"] = "100000",
+            // A restarted silo comes back on its own ports, as under systemd: Orleans then knows the killed
+            // incarnation is gone instead of waiting for it to answer.
+            ["Orleans__SiloPort"] = ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans__GatewayPort"] = ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (kind == StoreKind.PostgreSql)
         {
@@ -132,8 +139,11 @@ public sealed class ProcessTests
                     }
                 }
             })).ToList();
+            var enough = DateTime.UtcNow.AddSeconds(90);
             while (acknowledged.Count < 40)
             {
+                Assert.True(DateTime.UtcNow < enough, $"only {acknowledged.Count} registrations acknowledged in 90 s: {server.Error}");
+                Assert.False(server.HasExited, $"the server exited: {server.Error}");
                 await Task.Delay(20);
             }
             server.Kill();

@@ -21,6 +21,9 @@ internal sealed class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
     }
 
+    /// <summary>An environment key (not passed on) that keeps the silo on its default ports.</summary>
+    public const string DefaultPorts = "(default ports)";
+
     /// <summary>The server's own build output (a project reference copies it beside the tests).</summary>
     public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "CaseGrains.Server.dll");
 
@@ -52,9 +55,18 @@ internal sealed class ServerProcess : IAsyncDisposable
         start.Environment.Remove("Storage__Provider");
         start.Environment.Remove("Storage__ConnectionString");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Tests run side by side: every silo gets ports of its own unless a test asks for the defaults.
+        if (environment?.ContainsKey(DefaultPorts) != true)
+        {
+            start.Environment["Orleans__SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            start.Environment["Orleans__GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
-            start.Environment[key] = value;
+            if (key != DefaultPorts)
+            {
+                start.Environment[key] = value;
+            }
         }
         return new ServerProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
     }
@@ -107,6 +119,39 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Kills the process at once, as a crash would.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>Waits until nothing listens on these loopback ports (another run's service, say); fails with a clear message after a while.</summary>
+    public static async Task WaitForFreePortsAsync(TimeSpan timeout, params int[] ports)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var busy = ports.Where(port => !IsFree(port)).ToList();
+            if (busy.Count == 0)
+            {
+                return;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Ports {string.Join(", ", busy)} stayed in use; stop whatever listens there (a running CaseGrains?) and run again.");
+            }
+            await Task.Delay(250);
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
 
     public static int FreePort()
     {

@@ -47,15 +47,26 @@ public sealed class TelemetryTests
         var http = Assert.Single(trace, s => s.ParentSpanId == "0123456789abcdef");
         var grainTurn = Assert.Single(trace, s => s.Name == "grain petition");
         var append = Assert.Single(trace, s => s.Name == "storage append");
-        Assert.Equal(http.SpanId, grainTurn.ParentSpanId);
         Assert.Equal(grainTurn.SpanId, append.ParentSpanId);
+        // Between the HTTP request and the grain's turn stand Orleans' own spans of the grain call (caller and callee).
+        var byId = trace.ToDictionary(s => s.SpanId);
+        var between = new List<ReceivedSpan>();
+        for (var span = grainTurn; span.ParentSpanId != http.SpanId; span = byId[span.ParentSpanId])
+        {
+            Assert.True(byId.ContainsKey(span.ParentSpanId), $"the grain turn's ancestry breaks off: {string.Join(", ", trace.Select(t => $"{t.Name}<-{t.ParentSpanId}"))}");
+            between.Add(byId[span.ParentSpanId]);
+        }
+        Assert.InRange(between.Count, 1, 2);
+        Assert.All(between, span => Assert.Contains("/Execute", span.Name, StringComparison.Ordinal));
 
-        // Metrics arrive too, with the command counter among them.
-        while (!collector.MetricExports.Any(m => Encoding.UTF8.GetString(m).Contains("casegrains-commands", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        // Metrics arrive too, the command counter, the append latency and Orleans' own among them.
+        string[] meters = ["casegrains-commands", "casegrains-storage-append-latency", "orleans-"];
+        while (!meters.All(name => collector.MetricExports.Any(m => Encoding.UTF8.GetString(m).Contains(name, StringComparison.Ordinal))) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
         }
         Assert.Contains(collector.MetricExports, m => Encoding.UTF8.GetString(m).Contains("casegrains-storage-append-latency", StringComparison.Ordinal));
         Assert.Contains(collector.MetricExports, m => Encoding.UTF8.GetString(m).Contains("casegrains-commands", StringComparison.Ordinal));
+        Assert.Contains(collector.MetricExports, m => Encoding.UTF8.GetString(m).Contains("orleans-", StringComparison.Ordinal));
     }
 }

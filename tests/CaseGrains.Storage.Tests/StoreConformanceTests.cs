@@ -5,7 +5,7 @@ namespace CaseGrains.Storage.Tests;
 
 /// <summary>
 /// The storage conformance kit: every test here runs against SQLite and PostgreSQL alike.
-/// A store that passes it can carry the grain host.
+/// A store that passes it can carry the grains (the SQL of Orleans' providers has its own suite).
 /// </summary>
 public abstract class StoreConformanceTests(StoreKind kind) : IAsyncLifetime
 {
@@ -47,18 +47,22 @@ public abstract class StoreConformanceTests(StoreKind kind) : IAsyncLifetime
     [Fact]
     public async Task A_stale_expected_version_is_a_conflict_and_writes_nothing()
     {
-        await _store.AppendAsync(new AppendRequest("s", 0, [Event("a")], Entry("registered"), "petition", "k", [new ReminderChange("r1", T0)]));
+        var key = new IdempotencyRecord("officer-1|POST /api/townships/t1/petitions", "k-1", "hash", 201, "/api/townships/t1/petitions/1", "", T0);
+        await _store.AppendAsync(new AppendRequest("s", 0, [Event("a")], Entry("registered") with { State = """{"v":1}""" }));
 
         var conflict = await Assert.ThrowsAsync<StreamVersionConflictException>(() =>
-            _store.AppendAsync(new AppendRequest("s", 0, [Event("b"), Event("c")], Entry("accepted"), "petition", "k", [new ReminderChange("r1", T0.AddDays(1)), new ReminderChange("r2", T0)])));
+            _store.AppendAsync(new AppendRequest("s", 0, [Event("b"), Event("c")], Entry("accepted") with { State = """{"v":3}""" }, key,
+                [new AccessLogEntry(T0, "officer-1", "officer", "t1", "t1/1", "command")])));
 
         Assert.Equal("s", conflict.StreamId);
         Assert.Equal(["a"], (await _store.ReadStreamAsync("s", 0)).Select(e => e.EventType));
         var row = await _store.GetIndexRowAsync("s");
         Assert.Equal("registered", row!.Entry.Status);
+        Assert.Equal("""{"v":1}""", row.Entry.State);
         Assert.Equal(1, row.Version);
-        Assert.Equal(T0, (await _store.GetReminderAsync(new ReminderKey("petition", "k", "r1")))!.DueAt);
-        Assert.Null(await _store.GetReminderAsync(new ReminderKey("petition", "k", "r2")));
+        // Nothing the losing command carried was written: neither its idempotency key nor its access-log row.
+        Assert.Null(await _store.GetIdempotencyRecordAsync(key.Scope, key.Key));
+        Assert.Empty(await _store.ReadAccessLogAsync("t1", 10));
     }
 
     [Fact]
@@ -136,100 +140,37 @@ public abstract class StoreConformanceTests(StoreKind kind) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_due_reminder_is_leased_by_one_owner_only()
+    public async Task An_idempotency_key_is_taken_with_the_events_and_only_once()
     {
-        for (var i = 0; i < 40; i++)
-        {
-            await _store.UpsertReminderAsync(new ReminderKey("petition", $"k{i}", "deadline"), T0.AddMinutes(-i));
-        }
-        await _store.UpsertReminderAsync(new ReminderKey("petition", "future", "deadline"), T0.AddHours(1));
+        var first = new IdempotencyRecord("officer-1|POST /api/townships/t1/petitions", "key-1", "hash-a", 201, "/api/townships/t1/petitions/2024-XF-0001", "", T0);
+        var access = new AccessLogEntry(T0, "officer-1", "officer", "t1", "t1/2024-XF-0001", "register");
+        Assert.Null(await _store.GetIdempotencyRecordAsync(first.Scope, first.Key));
 
-        var leases = await Task.WhenAll(Enumerable.Range(0, 4).Select(n =>
-            _store.LeaseDueRemindersAsync($"node-{n}", T0, T0.AddMinutes(1), 15)));
+        await _store.AppendAsync(new AppendRequest("petition/t1/2024-XF-0001", 0, [Event("registered")], Entry(), first, [access]));
+        Assert.Equal(first, await _store.GetIdempotencyRecordAsync(first.Scope, first.Key));
+        Assert.Equal([access], await _store.ReadAccessLogAsync("t1", 10));
 
-        var all = leases.SelectMany(l => l).ToList();
-        Assert.Equal(40, all.Count);
-        Assert.Equal(40, all.Select(r => r.Key).Distinct().Count());
-        Assert.DoesNotContain(all, r => r.Key.GrainKey == "future");
-        Assert.Empty(await _store.LeaseDueRemindersAsync("node-x", T0.AddSeconds(30), T0.AddMinutes(2), 100));
-
-        // Once a lease runs out, another node may take the reminder over.
-        var takenOver = await _store.LeaseDueRemindersAsync("node-x", T0.AddMinutes(2), T0.AddMinutes(3), 100);
-        Assert.Equal(40, takenOver.Count);
-        Assert.All(takenOver, r => Assert.Equal("node-x", r.LeaseOwner));
-    }
-
-    [Fact]
-    public async Task Completing_deletes_only_the_arming_that_was_fired()
-    {
-        var key = new ReminderKey("petition", "k", "deadline");
-        await _store.UpsertReminderAsync(key, T0);
-        var leased = Assert.Single(await _store.LeaseDueRemindersAsync("n1", T0, T0.AddMinutes(1), 10));
-
-        // Re-armed while the firing ran: the completion of the old arming must not delete the new one.
-        await _store.UpsertReminderAsync(key, T0.AddDays(1));
-        Assert.False(await _store.CompleteReminderAsync(key, leased.Generation, "n1"));
-        var rearmed = await _store.GetReminderAsync(key);
-        Assert.Equal(T0.AddDays(1), rearmed!.DueAt);
-        Assert.Null(rearmed.LeaseOwner);
-
-        var second = Assert.Single(await _store.LeaseDueRemindersAsync("n1", T0.AddDays(1), T0.AddDays(1).AddMinutes(1), 10));
-        Assert.True(await _store.CompleteReminderAsync(key, second.Generation, "n1"));
-        Assert.Null(await _store.GetReminderAsync(key));
-    }
-
-    [Fact]
-    public async Task A_released_reminder_waits_for_its_retry_instant()
-    {
-        var key = new ReminderKey("petition", "k", "deadline");
-        await _store.UpsertReminderAsync(key, T0);
-        var leased = Assert.Single(await _store.LeaseDueRemindersAsync("n1", T0, T0.AddMinutes(1), 10));
-
-        await _store.ReleaseReminderAsync(key, leased.Generation, "n1", T0.AddSeconds(10));
-
-        Assert.Empty(await _store.LeaseDueRemindersAsync("n2", T0.AddSeconds(5), T0.AddMinutes(1), 10));
-        var again = Assert.Single(await _store.LeaseDueRemindersAsync("n2", T0.AddSeconds(10), T0.AddMinutes(1), 10));
-        Assert.Equal(T0, again.DueAt);
-        await _store.DeleteReminderAsync(key);
-        Assert.Null(await _store.GetReminderAsync(key));
-    }
-
-    [Fact]
-    public async Task The_first_idempotency_record_wins()
-    {
-        var first = new IdempotencyRecord("t1:officer", "key-1", "hash-a", 201, "/api/x/1", """{"id":"1"}""", T0);
-        var second = first with { RequestHash = "hash-b", Location = "/api/x/2", Body = """{"id":"2"}""" };
-
-        Assert.Null(await _store.GetIdempotencyRecordAsync("t1:officer", "key-1"));
-        Assert.Equal(first, await _store.SaveIdempotencyRecordAsync(first));
-        Assert.Equal(first, await _store.SaveIdempotencyRecordAsync(second));
-        Assert.Equal(first, await _store.GetIdempotencyRecordAsync("t1:officer", "key-1"));
-        Assert.Null(await _store.GetIdempotencyRecordAsync("t2:officer", "key-1"));
-    }
-
-    [Fact]
-    public async Task A_reserved_idempotency_key_is_completed_or_forgotten()
-    {
-        var reservation = new IdempotencyRecord("t1:officer", "key-2", "hash-a", 0, null, "", T0);
-        Assert.Equal(reservation, await _store.SaveIdempotencyRecordAsync(reservation));
-
-        await _store.CompleteIdempotencyRecordAsync(reservation with { StatusCode = 201, Location = "/x/1", Body = "{}" });
-        Assert.Equal(201, (await _store.GetIdempotencyRecordAsync("t1:officer", "key-2"))!.StatusCode);
-
-        // A completion under another request hash changes nothing.
-        await _store.CompleteIdempotencyRecordAsync(reservation with { RequestHash = "other", StatusCode = 500 });
-        Assert.Equal(201, (await _store.GetIdempotencyRecordAsync("t1:officer", "key-2"))!.StatusCode);
-
-        await _store.DeleteIdempotencyRecordAsync("t1:officer", "key-2");
-        Assert.Null(await _store.GetIdempotencyRecordAsync("t1:officer", "key-2"));
+        // A second request with the same key, deciding on another number, creates nothing at all.
+        var second = first with { Location = "/api/townships/t1/petitions/2024-XF-0002" };
+        var taken = await Assert.ThrowsAsync<IdempotencyKeyTakenException>(() =>
+            _store.AppendAsync(new AppendRequest("petition/t1/2024-XF-0002", 0, [Event("registered")], Entry(), second, [access with { StreamId = "t1/2024-XF-0002" }])));
+        Assert.Equal(first.Key, taken.Key);
+        Assert.Empty(await _store.ReadStreamAsync("petition/t1/2024-XF-0002", 0));
+        Assert.Null(await _store.GetIndexRowAsync("petition/t1/2024-XF-0002"));
+        Assert.Equal(first, await _store.GetIdempotencyRecordAsync(first.Scope, first.Key));
+        Assert.Single(await _store.ReadAccessLogAsync("t1", 10));
+        // Keys are per caller and route.
+        Assert.Null(await _store.GetIdempotencyRecordAsync("officer-2|POST /api/townships/t1/petitions", first.Key));
     }
 
     [Fact]
     public async Task The_access_log_keeps_reads_newest_first_per_township()
     {
-        await _store.AppendAccessLogAsync(new AccessLogEntry(T0, "officer-1", "officer", "t1", "petition/t1/2024-XF-0001", "view"));
-        await _store.AppendAccessLogAsync(new AccessLogEntry(T0.AddMinutes(1), "admin-1", "admin", "t2", "petition/t2/2024-XF-0001", "events"));
-        await _store.AppendAccessLogAsync(new AccessLogEntry(T0.AddMinutes(2), "officer-1", "officer", "t1", "dispute/t1/2024-JF-0001", "view"));
+        await _store.AppendAccessLogAsync([new AccessLogEntry(T0, "officer-1", "officer", "t1", "petition/t1/2024-XF-0001", "view")]);
+        await _store.AppendAccessLogAsync([
+            new AccessLogEntry(T0.AddMinutes(1), "admin-1", "admin", "t2", "petition/t2/2024-XF-0001", "events"),
+            new AccessLogEntry(T0.AddMinutes(2), "officer-1", "officer", "t1", "dispute/t1/2024-JF-0001", "view")]);
+        await _store.AppendAccessLogAsync([]);
 
         var t1 = await _store.ReadAccessLogAsync("t1", 10);
         Assert.Equal(["dispute/t1/2024-JF-0001", "petition/t1/2024-XF-0001"], t1.Select(e => e.StreamId));

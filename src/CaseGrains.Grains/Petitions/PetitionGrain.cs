@@ -3,27 +3,34 @@ using CaseGrains.Domain.Deadlines;
 using CaseGrains.Domain.Petitions;
 using CaseGrains.Domain.Rollups;
 using CaseGrains.Grains.Cases;
+using CaseGrains.Grains.Placement;
 
 namespace CaseGrains.Grains.Petitions;
 
 /// <summary>信访件 — one petition, keyed <c>{townshipId}/{caseId}</c>.</summary>
+[Alias("casegrains.IPetitionGrain")]
 public interface IPetitionGrain : ICaseGrain<PetitionState, RegisterPetition, PetitionCommand>;
 
 /// <summary>Runs <see cref="Petition"/>'s rules for one petition.</summary>
-public sealed class PetitionGrain(DeadlinePolicy policy)
-    : CaseGrain<PetitionState, PetitionEvent, RegisterPetition, PetitionCommand>(policy), IPetitionGrain
+[GrainType(GrainTypes.Petition)]
+[TownshipPlacement]
+public sealed class PetitionGrain(GrainServices services, DeadlinePolicy policy)
+    : CaseGrain<PetitionState, PetitionEvent, RegisterPetition, PetitionCommand>(services, policy), IPetitionGrain
 {
     /// <inheritdoc />
     protected override PetitionState InitialState => PetitionState.Empty;
 
     /// <inheritdoc />
-    protected override string TypeName => GrainTypes.Petition;
+    protected override string StreamType => GrainTypes.Petition;
 
     /// <inheritdoc />
     protected override PetitionState Evolve(PetitionState state, PetitionEvent @event) => Petition.Evolve(state, @event);
 
     /// <inheritdoc />
     protected override bool Exists(PetitionState state) => state.Exists;
+
+    /// <inheritdoc />
+    protected override string CaseIdOf(PetitionState state) => state.Id;
 
     /// <inheritdoc />
     protected override bool NeedsRoster(PetitionCommand command) => command is AssignPetition;

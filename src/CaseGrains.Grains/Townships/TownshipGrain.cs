@@ -7,46 +7,59 @@ using CaseGrains.Domain.Rollups;
 using CaseGrains.Domain.Townships;
 using CaseGrains.Grains.Cases;
 using CaseGrains.Grains.Disputes;
+using CaseGrains.Grains.EventSourcing;
 using CaseGrains.Grains.Petitions;
-using CaseGrains.Runtime.EventSourcing;
-using CaseGrains.Runtime.Hosting;
+using CaseGrains.Grains.Placement;
 using CaseGrains.Storage;
+using Orleans.Concurrency;
+using Orleans.Runtime.Placement;
 
 namespace CaseGrains.Grains.Townships;
 
 /// <summary>乡镇 — a township: profile, roster of leaders (包案领导), case numbering and live rollups.</summary>
+[Alias("casegrains.ITownshipGrain")]
 public interface ITownshipGrain : IGrainWithStringKey
 {
     /// <summary>Creates or renames the township.</summary>
-    Task<CaseResult<TownshipSnapshot>> SetProfile(SetTownshipProfile command);
+    [Alias("set-profile")]
+    Task<CaseResult<TownshipSnapshot>> SetProfile(SetTownshipProfile command, CommandContext context);
 
     /// <summary>Adds or updates a leader on the roster.</summary>
-    Task<CaseResult<TownshipSnapshot>> UpsertLeader(UpsertLeader command);
+    [Alias("upsert-leader")]
+    Task<CaseResult<TownshipSnapshot>> UpsertLeader(UpsertLeader command, CommandContext context);
 
     /// <summary>The township, or null if it was never created.</summary>
+    [Alias("get"), AlwaysInterleave]
     Task<TownshipSnapshot?> Get();
 
     /// <summary>Ids of the leaders who may be assigned cases now.</summary>
+    [Alias("active-leaders"), AlwaysInterleave]
     Task<IReadOnlySet<string>> ActiveLeaders();
 
     /// <summary>Numbers and registers a petition (<c>2024-XF-0001</c>); no gap, no duplicate.</summary>
-    Task<CaseResult<CaseSnapshot<PetitionState>>> RegisterPetition(RegisterPetition command);
+    [Alias("register-petition")]
+    Task<CaseResult<CaseSnapshot<PetitionState>>> RegisterPetition(RegisterPetition command, CommandContext context);
 
     /// <summary>Numbers and registers a dispute (<c>2024-JF-0001</c>); no gap, no duplicate.</summary>
-    Task<CaseResult<CaseSnapshot<DisputeState>>> RegisterDispute(RegisterDispute command);
+    [Alias("register-dispute")]
+    Task<CaseResult<CaseSnapshot<DisputeState>>> RegisterDispute(RegisterDispute command, CommandContext context);
 
-    /// <summary>A case of this township committed a change.</summary>
+    /// <summary>A case of this township committed a change (or one of its deadlines passed).</summary>
+    [Alias("case-changed"), AlwaysInterleave]
     Task CaseChanged(CaseSummary summary);
 
     /// <summary>The live summaries of this township's cases (no personal data).</summary>
+    [Alias("cases"), AlwaysInterleave]
     Task<IReadOnlyList<CaseSummary>> Cases();
 
     /// <summary>The summaries as stored now, read afresh from the current-state rows (for checks).</summary>
+    [Alias("cases-from-storage")]
     Task<IReadOnlyList<CaseSummary>> CasesFromStorage();
 }
 
 /// <summary>A township at a version; <see cref="Created"/> tells a first profile from an update.</summary>
-public sealed record TownshipSnapshot(TownshipState State, long Version, bool Created = false);
+[GenerateSerializer, Immutable, Alias("casegrains.township-snapshot")]
+public sealed record TownshipSnapshot([property: Id(0)] TownshipState State, [property: Id(1)] long Version, [property: Id(2)] bool Created = false);
 
 /// <summary>
 /// The township grain. Its profile and roster are its own event stream; its case map is rebuilt on
@@ -54,14 +67,21 @@ public sealed record TownshipSnapshot(TownshipState State, long Version, bool Cr
 /// by the cases after each commit. Case numbers come from that map inside the township's turn, and
 /// the number is only used once the case's first event is durable, so numbers have no gaps; a case
 /// stream's primary key makes a duplicate impossible even with a second activation elsewhere.
+/// Reads and the cases' notifications interleave with a registration in progress: they only read or
+/// replace entries of the map, on the grain's one thread.
 /// </summary>
-public sealed class TownshipGrain(DeadlinePolicy policy) : EventSourcedGrain<TownshipState, TownshipEvent>, ITownshipGrain
+[GrainType(GrainTypes.Township)]
+[TownshipPlacement]
+public sealed class TownshipGrain(GrainServices services, DeadlinePolicy policy) : EventSourcedGrain<TownshipState, TownshipEvent>(services), ITownshipGrain
 {
     private const int MaxNumberingAttempts = 20;
-    private readonly Dictionary<string, CaseSummary> _cases = new(StringComparer.Ordinal);
+    private Dictionary<string, CaseSummary> _cases = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
-    protected override TownshipState InitialState => TownshipState.New(GetPrimaryKeyString());
+    protected override string StreamType => GrainTypes.Township;
+
+    /// <inheritdoc />
+    protected override TownshipState InitialState => TownshipState.New(Key);
 
     /// <inheritdoc />
     protected override TownshipState Evolve(TownshipState state, TownshipEvent @event) => Township.Evolve(state, @event);
@@ -75,40 +95,34 @@ public sealed class TownshipGrain(DeadlinePolicy policy) : EventSourcedGrain<Tow
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
-        await LoadCasesAsync(cancellationToken);
+        _cases = await ReadCasesAsync(cancellationToken);
     }
 
-    private async Task LoadCasesAsync(CancellationToken cancellationToken = default)
+    private async Task<Dictionary<string, CaseSummary>> ReadCasesAsync(CancellationToken cancellationToken = default)
     {
-        _cases.Clear();
-        foreach (var summary in await ReadCasesAsync(cancellationToken))
-        {
-            _cases[summary.Id] = summary;
-        }
-    }
-
-    private async Task<List<CaseSummary>> ReadCasesAsync(CancellationToken cancellationToken = default)
-    {
-        var township = GetPrimaryKeyString();
-        var summaries = new List<CaseSummary>();
+        var summaries = new Dictionary<string, CaseSummary>(StringComparer.Ordinal);
         foreach (var type in (string[])[GrainTypes.Petition, GrainTypes.Dispute])
         {
-            var page = await Store.QueryIndexAsync(new IndexQuery(type) { Partitions = [township] }, cancellationToken);
-            summaries.AddRange(page.Rows.Select(row => JsonSerializer.Deserialize<CaseSummary>(row.Entry.Summary, GrainJson.Options)!));
+            var page = await Store.QueryIndexAsync(new IndexQuery(type) { Partitions = [Key] }, cancellationToken);
+            foreach (var row in page.Rows)
+            {
+                var summary = JsonSerializer.Deserialize<CaseSummary>(row.Entry.Summary, GrainJson.Options)!;
+                summaries[summary.Id] = summary;
+            }
         }
         return summaries;
     }
 
     /// <inheritdoc />
-    public Task<CaseResult<TownshipSnapshot>> SetProfile(SetTownshipProfile command) => DecideAsync(command);
+    public Task<CaseResult<TownshipSnapshot>> SetProfile(SetTownshipProfile command, CommandContext context) => DecideAsync(command, context);
 
     /// <inheritdoc />
-    public Task<CaseResult<TownshipSnapshot>> UpsertLeader(UpsertLeader command) => DecideAsync(command);
+    public Task<CaseResult<TownshipSnapshot>> UpsertLeader(UpsertLeader command, CommandContext context) => DecideAsync(command, context);
 
-    private async Task<CaseResult<TownshipSnapshot>> DecideAsync(TownshipCommand command)
+    private async Task<CaseResult<TownshipSnapshot>> DecideAsync(TownshipCommand command, CommandContext context)
     {
         var existed = State.Exists;
-        var error = await ExecuteAsync(state => Township.Decide(state, command).ToDecided());
+        var error = await ExecuteAsync(state => Township.Decide(state, command).ToDecided(), context);
         return error is null
             ? CaseResult<TownshipSnapshot>.Ok(new TownshipSnapshot(State, Version, Created: !existed))
             : CaseResult<TownshipSnapshot>.Fail(error);
@@ -129,32 +143,33 @@ public sealed class TownshipGrain(DeadlinePolicy policy) : EventSourcedGrain<Tow
     /// <inheritdoc />
     public async Task<IReadOnlySet<string>> ActiveLeaders()
     {
-        // Another node may have changed the roster since this activation loaded it; an assignment must not
-        // pass on a leader who was deactivated there. Only events after this activation's version are read.
-        await CatchUpAsync();
-        return Township.ActiveLeaderIds(State);
+        // Another silo may have changed the roster since this activation loaded it; an assignment must not pass
+        // on a leader who was deactivated there. Only events after this activation's version are read, and
+        // nothing is adopted, since this read may interleave with a roster change in progress.
+        var (state, _) = await ReadAheadAsync();
+        return Township.ActiveLeaderIds(state);
     }
 
     /// <inheritdoc />
-    public Task<CaseResult<CaseSnapshot<PetitionState>>> RegisterPetition(RegisterPetition command)
+    public Task<CaseResult<CaseSnapshot<PetitionState>>> RegisterPetition(RegisterPetition command, CommandContext context)
     {
         ArgumentNullException.ThrowIfNull(command);
         return RegisterAsync(CaseKind.Petition, command.ReceivedAt, async caseId =>
         {
-            var grain = GrainFactory.GetGrain<IPetitionGrain>(GrainTypes.CaseKey(GetPrimaryKeyString(), caseId));
-            var result = await grain.Register(command with { TownshipId = GetPrimaryKeyString(), CaseId = caseId });
+            var grain = GrainFactory.GetGrain<IPetitionGrain>(GrainTypes.CaseKey(Key, caseId));
+            var result = await grain.Register(command with { TownshipId = Key, CaseId = caseId }, context);
             return (result, result.Value is { } snapshot ? Petition.Summarize(snapshot.State) : null);
         });
     }
 
     /// <inheritdoc />
-    public Task<CaseResult<CaseSnapshot<DisputeState>>> RegisterDispute(RegisterDispute command)
+    public Task<CaseResult<CaseSnapshot<DisputeState>>> RegisterDispute(RegisterDispute command, CommandContext context)
     {
         ArgumentNullException.ThrowIfNull(command);
         return RegisterAsync(CaseKind.Dispute, command.ReportedAt, async caseId =>
         {
-            var grain = GrainFactory.GetGrain<IDisputeGrain>(GrainTypes.CaseKey(GetPrimaryKeyString(), caseId));
-            var result = await grain.Register(command with { TownshipId = GetPrimaryKeyString(), CaseId = caseId });
+            var grain = GrainFactory.GetGrain<IDisputeGrain>(GrainTypes.CaseKey(Key, caseId));
+            var result = await grain.Register(command with { TownshipId = Key, CaseId = caseId }, context);
             return (result, result.Value is { } snapshot ? Dispute.Summarize(snapshot.State) : null);
         });
     }
@@ -164,7 +179,7 @@ public sealed class TownshipGrain(DeadlinePolicy policy) : EventSourcedGrain<Tow
     {
         if (!State.Exists)
         {
-            // This activation may predate a profile set up through another node; look again before refusing.
+            // This activation may predate a profile set up through another silo; look again before refusing.
             await CatchUpAsync();
             if (!State.Exists)
             {
@@ -172,28 +187,40 @@ public sealed class TownshipGrain(DeadlinePolicy policy) : EventSourcedGrain<Tow
             }
         }
         var year = policy.LocalDate(receivedAt).Year;
-        for (var attempt = 1; ; attempt++)
+        // A new case is born on this silo, beside its township (the placement director honours the hint).
+        if (GrainContext.Address.SiloAddress is { } here)
         {
-            var caseId = CaseNumber.Format(year, kind, NextSequence(kind, year));
-            var (result, summary) = await register(caseId);
-            if (summary is not null)
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, here);
+        }
+        try
+        {
+            for (var attempt = 1; ; attempt++)
             {
-                _cases[summary.Id] = summary;
-                return result;
+                var caseId = CaseNumber.Format(year, kind, NextSequence(kind, year));
+                var (result, summary) = await register(caseId);
+                if (summary is not null)
+                {
+                    _cases[summary.Id] = summary;
+                    return result;
+                }
+                if (result.Error?.Code != ErrorCodes.CaseAlreadyExists)
+                {
+                    return result;
+                }
+                if (attempt == MaxNumberingAttempts)
+                {
+                    // Still racing another silo: a retryable clash (409), not "this case exists", since nothing was created.
+                    throw new StreamVersionConflictException(StreamId, Version);
+                }
+                // Another activation of this township (on another silo) used the number: re-read the rows and go on,
+                // after a short random pause so the two stop colliding in lock-step.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)));
+                _cases = await ReadCasesAsync();
             }
-            if (result.Error?.Code != ErrorCodes.CaseAlreadyExists)
-            {
-                return result;
-            }
-            if (attempt == MaxNumberingAttempts)
-            {
-                // Still racing another node: a retryable clash (409), not "this case exists", since nothing was created.
-                throw new StreamVersionConflictException(GrainId.StreamId, Version);
-            }
-            // Another activation of this township (on another node) used the number: re-read the rows and go on,
-            // after a short random pause so the two nodes stop colliding in lock-step.
-            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)));
-            await LoadCasesAsync();
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
         }
     }
 
@@ -222,5 +249,5 @@ public sealed class TownshipGrain(DeadlinePolicy policy) : EventSourcedGrain<Tow
     public Task<IReadOnlyList<CaseSummary>> Cases() => Task.FromResult<IReadOnlyList<CaseSummary>>([.. _cases.Values]);
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<CaseSummary>> CasesFromStorage() => await ReadCasesAsync();
+    public async Task<IReadOnlyList<CaseSummary>> CasesFromStorage() => [.. (await ReadCasesAsync()).Values];
 }

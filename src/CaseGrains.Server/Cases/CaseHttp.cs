@@ -46,7 +46,7 @@ internal static class CaseHttp
 
     /// <summary>Records a read of unmasked personal data (who, which case, why), never the data.</summary>
     public static Task RecordAccessAsync(ICaseStore store, Caller caller, string townshipId, string streamId, string purpose, DateTimeOffset now)
-        => store.AppendAccessLogAsync(new AccessLogEntry(now, caller.Subject, caller.Role, townshipId, streamId, purpose));
+        => store.AppendAccessLogAsync([new AccessLogEntry(now, caller.Subject, caller.Role, townshipId, streamId, purpose)]);
 
     /// <summary>The audit trail as the caller may see it.</summary>
     public static IReadOnlyList<CaseEventView> Events(IEnumerable<StoredEvent> events, bool full, TimeZoneInfo zone)

@@ -1,8 +1,8 @@
 using CaseGrains.Domain.Deadlines;
 using CaseGrains.Domain.Rollups;
+using CaseGrains.Grains;
 using CaseGrains.Grains.Cases;
 using CaseGrains.Grains.Townships;
-using CaseGrains.Runtime.Hosting;
 using CaseGrains.Storage;
 using CaseGrains.Server.Auth;
 using CaseGrains.Server.Infrastructure;
@@ -26,7 +26,7 @@ internal interface ICommandRequest<out TCommand> : IValidatedRequest
 internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
     string grainType,
     string segment,
-    Func<ITownshipGrain, TRegister, Task<CaseResult<CaseSnapshot<TState>>>> register,
+    Func<ITownshipGrain, TRegister, CommandContext, Task<CaseResult<CaseSnapshot<TState>>>> register,
     Func<TState, string> caseIdOf,
     Func<CaseSnapshot<TState>, CaseViewContext, object> toView,
     Type viewType)
@@ -106,18 +106,22 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
             return problem;
         }
         var request = body.Value!;
-        return await idempotency.RunAsync(http, caller, $"POST /api/townships/{townshipId}/{segment}", request, async () =>
+        var collection = $"/api/townships/{townshipId}/{segment}";
+        return await idempotency.RunAsync(http, caller, $"POST {collection}", request, collection, async claim =>
         {
-            var result = await register(grains.GetGrain<ITownshipGrain>(townshipId), request.ToCommand());
+            // The answer shows the petitioners to an officer: that read is logged in the registration's own commit.
+            var context = CommandContextOf(caller, "register") with { Idempotency = claim };
+            var result = await register(grains.GetGrain<ITownshipGrain>(townshipId), request.ToCommand(), context);
             ApiTelemetry.Command(grainType, "register", result.Error?.Code ?? "ok");
             if (result.Value is not { } snapshot)
             {
-                return new Idempotency.Either(null, Problems.FromDomain(result.Error!));
+                return result.Error!.Code == GrainErrors.IdempotencyKeyTakenCode
+                    ? new Idempotency.Outcome(null, null, KeyTaken: true)
+                    : new Idempotency.Outcome(null, Problems.FromDomain(result.Error!));
             }
-            var context = await ViewContextAsync(caller, townshipId, store, policy, time, "register");
-            var view = toView(snapshot, context);
+            var view = toView(snapshot, ViewContext(caller, policy, time));
             var id = caseIdOf(snapshot.State);
-            return new Idempotency.Either(new CreatedAnswer($"/api/townships/{townshipId}/{segment}/{id}", view, snapshot.Version), null);
+            return new Idempotency.Outcome(new CreatedAnswer($"{collection}/{id}", view, snapshot.Version), null);
         }, async location =>
         {
             // A retry is told about the case the first request created, as it stands now.
@@ -164,7 +168,7 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
             Take = pageSize,
         });
         var items = rows.Rows.Select(row => CaseListItem.From(
-            System.Text.Json.JsonSerializer.Deserialize<CaseSummary>(row.Entry.Summary, Runtime.EventSourcing.GrainJson.Options)!, row.Version, policy, now)).ToList();
+            System.Text.Json.JsonSerializer.Deserialize<CaseSummary>(row.Entry.Summary, Grains.EventSourcing.GrainJson.Options)!, row.Version, policy, now)).ToList();
         return TypedResults.Ok(new PagedList<CaseListItem>(items, rows.Total, page, pageSize));
     }
 
@@ -211,16 +215,15 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
         {
             return Problems.Field("If-Match", "must be a quoted version such as \"3\"");
         }
-        var result = await grain.Execute(command!, expected);
+        var result = await grain.Execute(command!, expected, CommandContextOf(caller, "command"));
         if (result.Value is not { } snapshot)
         {
             ApiTelemetry.Command(grainType, verb, result.Error!.Code);
             return Problems.FromDomain(result.Error!);
         }
         ApiTelemetry.Command(grainType, verb, "ok");
-        var context = await ViewContextAsync(caller, townshipId, store, policy, time, "command", GrainTypes.CaseKey(townshipId, caseId));
         CaseHttp.SetETag(http.Response, snapshot.Version);
-        return TypedResults.Ok(toView(snapshot, context));
+        return TypedResults.Ok(toView(snapshot, ViewContext(caller, policy, time)));
     }
 
     private async Task<TGrain?> FindGrainAsync(Caller caller, string townshipId, string caseId, TownshipScope scope, IGrainFactory grains)
@@ -239,6 +242,13 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
     private IReadOnlyList<string> Statuses => Kind == Domain.CaseKind.Petition
         ? [.. Enum.GetValues<Domain.Petitions.PetitionStatus>().Select(s => CaseSummary.ApiName(s))]
         : [.. Enum.GetValues<Domain.Disputes.DisputeStatus>().Select(s => CaseSummary.ApiName(s))];
+
+    /// <summary>Who acts, and when the answer will show personal data, the purpose its commit logs that read under.</summary>
+    private static CommandContext CommandContextOf(Caller caller, string purpose)
+        => new(caller.Subject, caller.Role, caller.SeesPersonalData ? purpose : null);
+
+    private static CaseViewContext ViewContext(Caller caller, DeadlinePolicy policy, TimeProvider time)
+        => new(caller.SeesPersonalData, policy, time.GetUtcNow());
 
     private static async Task<CaseViewContext> ViewContextAsync(Caller caller, string townshipId, ICaseStore store, DeadlinePolicy policy, TimeProvider time,
         string purpose, string? streamId = null)

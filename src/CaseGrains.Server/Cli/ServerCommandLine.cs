@@ -1,5 +1,4 @@
 using System.CommandLine;
-using CaseGrains.Runtime;
 using CaseGrains.Storage;
 
 namespace CaseGrains.Server.Cli;

@@ -13,7 +13,7 @@ internal static class DisputesApi
     {
         var disputes = new CaseRoutes<DisputeState, RegisterDispute, DisputeCommand, IDisputeGrain>(
             GrainTypes.Dispute, "disputes",
-            (township, command) => township.RegisterDispute(command),
+            (township, command, context) => township.RegisterDispute(command, context),
             state => state.Id,
             (snapshot, context) => DisputeView.From(snapshot, context),
             typeof(DisputeView));

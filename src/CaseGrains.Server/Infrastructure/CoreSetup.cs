@@ -1,13 +1,13 @@
+using System.Net;
 using CaseGrains.Domain.Deadlines;
-using CaseGrains.Runtime;
-using CaseGrains.Runtime.Hosting;
-using CaseGrains.Runtime.Reminders;
+using CaseGrains.Grains;
 using CaseGrains.Storage;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace CaseGrains.Server.Infrastructure;
 
-/// <summary>Wires the storage, the grain host and the grains into the service.</summary>
+/// <summary>Wires the case store and the co-hosted Orleans silo into the service.</summary>
 internal static class CoreSetup
 {
     /// <summary>The default address when neither ASPNETCORE_URLS nor --urls says otherwise.</summary>
@@ -34,23 +34,71 @@ internal static class CoreSetup
 
     public static void AddCaseGrainsCore(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.SectionName));
-        builder.Services.AddOptions<GrainOptions>().Bind(builder.Configuration.GetSection(GrainOptions.SectionName));
-        builder.Services.AddOptions<ReminderOptions>().Bind(builder.Configuration.GetSection(ReminderOptions.SectionName));
-        builder.Services.AddOptions<DeadlineOptions>().Bind(builder.Configuration.GetSection(DeadlineOptions.SectionName)).ValidateOnStart();
+        var configuration = builder.Configuration;
+        builder.Services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
+        builder.Services.AddOptions<GrainOptions>().Bind(configuration.GetSection(GrainOptions.SectionName));
+        builder.Services.AddOptions<DeadlineReminderOptions>().Bind(configuration.GetSection(DeadlineReminderOptions.SectionName));
+        builder.Services.AddOptions<OrleansOptions>().Bind(configuration.GetSection(OrleansOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<OrleansOptions>, OrleansOptionsValidator>();
+        builder.Services.AddOptions<DeadlineOptions>().Bind(configuration.GetSection(DeadlineOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DeadlineOptions>, DeadlineOptionsValidator>();
         builder.Services.AddSingleton(sp => new DeadlinePolicy(sp.GetRequiredService<IOptions<DeadlineOptions>>().Value.ToSettings()));
-        builder.Services.AddGrainHost(CaseGrains.Grains.GrainCatalog.Register);
-        builder.Services.AddHostedService<GrainHostLifetime>();
+        builder.Services.AddCaseStore();
+        builder.Services.AddHostedService<CaseStoreMigrator>();
+
+        // The providers are chosen while the host is built; a setting that does not bind is reported at start by the
+        // options validation (one line, exit 1), so here it falls back to the defaults instead of throwing.
+        var storage = TryBind<StorageOptions>(configuration, StorageOptions.SectionName);
+        var orleans = TryBind<OrleansOptions>(configuration, OrleansOptions.SectionName);
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(cluster =>
+            {
+                cluster.ClusterId = orleans.ClusterId;
+                cluster.ServiceId = OrleansOptions.ServiceId;
+            });
+            var invariant = storage.Provider == StorageProvider.PostgreSql ? CaseStores.PostgresInvariant : CaseStores.SqliteInvariant;
+            var connectionString = storage.ConnectionString ?? StorageOptions.DefaultSqliteConnectionString;
+            if (storage.Provider == StorageProvider.PostgreSql)
+            {
+                // Several silos share one PostgreSQL: membership, reminders and snapshot state live beside the cases.
+                silo.UseAdoNetClustering(o => { o.Invariant = invariant; o.ConnectionString = connectionString; });
+                silo.ConfigureEndpoints(IPAddress.TryParse(orleans.AdvertisedAddress, out var address) ? address : IPAddress.Loopback,
+                    orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: false);
+            }
+            else
+            {
+                // The embedded default is one silo.
+                silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: OrleansOptions.ServiceId, clusterId: orleans.ClusterId);
+            }
+            silo.UseAdoNetReminderService(o => { o.Invariant = invariant; o.ConnectionString = connectionString; });
+            silo.AddAdoNetGrainStorage(CaseGrainsSilo.SnapshotStorage, o => { o.Invariant = invariant; o.ConnectionString = connectionString; });
+            silo.AddCaseGrains();
+            silo.AddActivityPropagation();
+        });
+    }
+
+    private static T TryBind<T>(IConfiguration configuration, string section) where T : new()
+    {
+        var options = new T();
+        try
+        {
+            configuration.GetSection(section).Bind(options);
+        }
+        catch (InvalidOperationException)
+        {
+            // Reported by the options validation at start.
+        }
+        return options;
     }
 }
 
 /// <summary>
-/// Migrates the schema and starts the grain host before the web server listens (StartingAsync), and
-/// disposes it only after the web server has drained its requests (StoppedAsync), so no request ever
-/// meets an unmigrated database or a stopped host.
+/// Migrates the schema before anything starts (StartingAsync runs before the silo's StartAsync): Orleans'
+/// providers read their queries from the database when the silo starts, and no request may meet an
+/// unmigrated database. A database that cannot be reached stops the service with one line.
 /// </summary>
-internal sealed partial class GrainHostLifetime(ICaseStore store, GrainHost host, ILogger<GrainHostLifetime> logger) : IHostedLifecycleService
+internal sealed partial class CaseStoreMigrator(AdoNetCaseStore store, ILogger<CaseStoreMigrator> logger) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -66,8 +114,7 @@ internal sealed partial class GrainHostLifetime(ICaseStore store, GrainHost host
         {
             throw new StartupException($"the {store.ProviderName} database refused the schema migration: {ex.Message}", ex);
         }
-        host.Start();
-        Started(logger, store.ProviderName);
+        Migrated(logger, store.ProviderName);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -78,10 +125,10 @@ internal sealed partial class GrainHostLifetime(ICaseStore store, GrainHost host
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StoppedAsync(CancellationToken cancellationToken) => await host.DisposeAsync();
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Storage {Provider} migrated; grain host running")]
-    private static partial void Started(ILogger logger, string provider);
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Storage {Provider} migrated")]
+    private static partial void Migrated(ILogger logger, string provider);
 }
 
 /// <summary>A start-up failure with one line that tells the operator what is wrong.</summary>

@@ -96,12 +96,6 @@ internal static class GatewayPlumbing
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
-        // The caller's subject travels into grain turns and is recorded beside the events they append.
-        app.Use((context, next) =>
-        {
-            CaseGrains.Runtime.Hosting.RequestContext.Actor = context.User.FindFirst("sub")?.Value;
-            return next(context);
-        });
         app.MapOpenApi();
     }
 }
@@ -137,6 +131,9 @@ internal sealed partial class GatewayExceptionHandler(IProblemDetailsService pro
                 "This node is shutting down; nothing was changed. Retry on another node or later."),
             TimeoutException => (StatusCodes.Status503ServiceUnavailable, "Busy",
                 "The case did not answer in time; it may or may not have applied the command. Read it before retrying."),
+            // A silo died or left while the call was on its way: the grain comes back on another silo.
+            SiloUnavailableException or OrleansMessageRejectionException or ClientNotAvailableException => (StatusCodes.Status503ServiceUnavailable, "Node unavailable",
+                "The node holding the case went away; nothing was changed unless the case says so. Read it, then retry."),
             StreamVersionConflictException => (StatusCodes.Status409Conflict, "Concurrent change",
                 "The case was changed by someone else at the same time; read it again and retry."),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", "The request could not be read."),

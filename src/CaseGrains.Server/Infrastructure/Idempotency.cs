@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using CaseGrains.Grains;
 using CaseGrains.Storage;
 using CaseGrains.Server.Auth;
 
@@ -10,26 +11,25 @@ namespace CaseGrains.Server.Infrastructure;
 internal sealed record CreatedAnswer(string Location, object Body, long Version);
 
 /// <summary>
-/// <c>Idempotency-Key</c> on creating POSTs. The key is reserved durably before the case is created,
-/// so two racing retries cannot both create; a retry is answered with the case the first request
-/// created; a key reused with another body is refused. A failed attempt frees the key so that a
-/// corrected retry may run. Only the created case's location is remembered, never the body, so no
-/// personal data is kept outside the case's own stream and a replay is a read like any other.
+/// <c>Idempotency-Key</c> on creating POSTs. The key travels into the grain and is written in the same
+/// transaction as the case it creates, so an acknowledged case always has its key and a key never
+/// exists without its case: a retry after a lost answer (or after a crash) is answered with the case the
+/// first request created, as it stands now; two racing requests with one key create one case, since the
+/// loser's transaction is rolled back whole; a key reused with another body is refused. Only the case's
+/// location is remembered, never the body, so no personal data is kept outside the case's own stream.
 /// </summary>
-internal sealed class Idempotency(ICaseStore store, TimeProvider time)
+internal sealed class Idempotency(ICaseStore store)
 {
     public const string HeaderName = "Idempotency-Key";
     public const int MaxKeyLength = 200;
 
-    /// <summary>A reservation older than this belongs to a request that died; a retry may take it over.</summary>
-    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
-
-    public async Task<IResult> RunAsync(HttpContext http, Caller caller, string route, object request, Func<Task<Either>> create, Func<string, Task<IResult>> replay)
+    public async Task<IResult> RunAsync(HttpContext http, Caller caller, string route, object request, string locationPrefix,
+        Func<IdempotencyClaim?, Task<Outcome>> create, Func<string, Task<IResult>> replay)
     {
         var key = http.Request.Headers[HeaderName].ToString();
         if (string.IsNullOrEmpty(key))
         {
-            return Answer(http, await create());
+            return Answer(http, await create(null));
         }
         if (key.Length > MaxKeyLength || key.Any(char.IsControl))
         {
@@ -37,55 +37,34 @@ internal sealed class Idempotency(ICaseStore store, TimeProvider time)
         }
         var scope = $"{caller.Subject}|{route}";
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, request.GetType()))));
-        // The nonce tells our own reservation from another request's.
-        var reservation = new IdempotencyRecord(scope, key, hash, 0, null, Guid.NewGuid().ToString("N"), time.GetUtcNow());
-        var holder = await store.SaveIdempotencyRecordAsync(reservation);
-        if (holder.StatusCode == 0 && holder.RequestHash == hash && holder.CreatedAt < time.GetUtcNow() - AbandonedAfter)
+        if (await store.GetIdempotencyRecordAsync(scope, key) is { } earlier)
         {
-            await store.DeleteIdempotencyRecordAsync(scope, key);
-            holder = await store.SaveIdempotencyRecordAsync(reservation);
+            return await ReplayAsync(http, earlier, hash, replay);
         }
-        if (holder.StatusCode != 0 || holder.Body != reservation.Body)
+        var outcome = await create(new IdempotencyClaim(scope, key, hash, locationPrefix));
+        if (outcome.KeyTaken)
         {
-            if (holder.RequestHash != hash)
-            {
-                return TypedResults.Problem(title: "Idempotency key reused",
-                    detail: "This Idempotency-Key was used with a different request; use a new key.",
-                    statusCode: StatusCodes.Status422UnprocessableEntity, type: "https://httpstatuses.io/422");
-            }
-            if (holder.StatusCode == 0)
-            {
-                http.Response.Headers.RetryAfter = "1";
-                return TypedResults.Problem(title: "Request in progress",
-                    detail: "The first request with this Idempotency-Key is still running; retry shortly.",
-                    statusCode: StatusCodes.Status409Conflict, type: "https://httpstatuses.io/409");
-            }
-            http.Response.Headers["Idempotent-Replayed"] = "true";
-            return await replay(holder.Location!);
-        }
-
-        Either outcome;
-        try
-        {
-            outcome = await create();
-        }
-        catch
-        {
-            await store.DeleteIdempotencyRecordAsync(scope, key);
-            throw;
-        }
-        if (outcome.Created is { } created)
-        {
-            await store.CompleteIdempotencyRecordAsync(reservation with { StatusCode = StatusCodes.Status201Created, Location = created.Location });
-        }
-        else
-        {
-            await store.DeleteIdempotencyRecordAsync(scope, key);
+            // A request with the same key committed while this one was deciding: its case is the answer.
+            return await store.GetIdempotencyRecordAsync(scope, key) is { } winner
+                ? await ReplayAsync(http, winner, hash, replay)
+                : Problems.Conflict("The first request with this Idempotency-Key is still running; retry shortly.");
         }
         return Answer(http, outcome);
     }
 
-    private static IResult Answer(HttpContext http, Either outcome)
+    private static async Task<IResult> ReplayAsync(HttpContext http, IdempotencyRecord record, string hash, Func<string, Task<IResult>> replay)
+    {
+        if (record.RequestHash != hash)
+        {
+            return TypedResults.Problem(title: "Idempotency key reused",
+                detail: "This Idempotency-Key was used with a different request; use a new key.",
+                statusCode: StatusCodes.Status422UnprocessableEntity, type: "https://httpstatuses.io/422");
+        }
+        http.Response.Headers["Idempotent-Replayed"] = "true";
+        return await replay(record.Location!);
+    }
+
+    private static IResult Answer(HttpContext http, Outcome outcome)
     {
         if (outcome.Created is { } created)
         {
@@ -95,6 +74,6 @@ internal sealed class Idempotency(ICaseStore store, TimeProvider time)
         return outcome.Problem!;
     }
 
-    /// <summary>A creation's outcome: created, or a problem answer.</summary>
-    public sealed record Either(CreatedAnswer? Created, IResult? Problem);
+    /// <summary>A creation's outcome: created, refused with a problem answer, or beaten to the key by another request.</summary>
+    public sealed record Outcome(CreatedAnswer? Created, IResult? Problem, bool KeyTaken = false);
 }

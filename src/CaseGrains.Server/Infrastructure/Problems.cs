@@ -16,6 +16,9 @@ internal static class Problems
         errors, detail: detail ?? "The request has invalid fields; nothing was changed.", title: "Invalid request",
         type: "https://httpstatuses.io/400");
 
+    public static ProblemHttpResult Conflict(string detail) => TypedResults.Problem(
+        title: "Concurrent change", detail: detail, statusCode: StatusCodes.Status409Conflict, type: "https://httpstatuses.io/409");
+
     public static ValidationProblem Field(string field, string message) => Validation(new Dictionary<string, string[]> { [field] = [message] });
 
     /// <summary>A refused command: 400 for bad values, 404 unknown, 409 wrong state, 412 stale If-Match, 422 a rule.</summary>

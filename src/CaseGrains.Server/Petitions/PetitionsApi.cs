@@ -13,7 +13,7 @@ internal static class PetitionsApi
     {
         var petitions = new CaseRoutes<PetitionState, RegisterPetition, PetitionCommand, IPetitionGrain>(
             GrainTypes.Petition, "petitions",
-            (township, command) => township.RegisterPetition(command),
+            (township, command, context) => township.RegisterPetition(command, context),
             state => state.Id,
             (snapshot, context) => PetitionView.From(snapshot, context),
             typeof(PetitionView));

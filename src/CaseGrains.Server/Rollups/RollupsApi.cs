@@ -2,7 +2,6 @@ using CaseGrains.Domain.Deadlines;
 using CaseGrains.Domain.Rollups;
 using CaseGrains.Grains.Cases;
 using CaseGrains.Grains.Townships;
-using CaseGrains.Runtime.Hosting;
 using CaseGrains.Storage;
 using CaseGrains.Server.Auth;
 using CaseGrains.Server.Infrastructure;

@@ -1,7 +1,6 @@
+using CaseGrains.Grains;
 using CaseGrains.Grains.Cases;
 using CaseGrains.Storage;
-using CaseGrains.Runtime.Telemetry;
-using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -11,48 +10,40 @@ using OpenTelemetry.Trace;
 namespace CaseGrains.Server.Telemetry;
 
 /// <summary>
-/// OpenTelemetry traces (HTTP → grain turn → storage append, one trace) and metrics, exported over
-/// OTLP when <c>Otlp:Endpoint</c> is set. The hosting extensions package is not on the feed, so the
-/// providers are built by hand and owned by the container, which flushes them on shutdown.
+/// OpenTelemetry traces (HTTP → Orleans grain call → grain turn → storage append, one trace) and metrics,
+/// the service's own and Orleans', exported over OTLP when <c>Otlp:Endpoint</c> is set.
 /// </summary>
 internal static class TelemetrySetup
 {
-    private static readonly string[] Sources = [RuntimeTelemetry.Name, "Microsoft.AspNetCore"];
-    private static readonly string[] Meters = [RuntimeTelemetry.Name, ApiTelemetry.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"];
+    private static readonly string[] Sources = [GrainTelemetry.Name, StorageTelemetry.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
+    private static readonly string[] Meters = [GrainTelemetry.Name, StorageTelemetry.Name, ApiTelemetry.Name, "Microsoft.Orleans",
+        "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"];
 
     public static void AddCaseGrainsTelemetry(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<OtlpOptions>().Bind(builder.Configuration.GetSection(OtlpOptions.SectionName));
-        builder.Services.AddSingleton(sp => Build<TracerProvider>(sp.GetRequiredService<IOptions<OtlpOptions>>().Value, options =>
-            Sdk.CreateTracerProviderBuilder()
-                .SetResourceBuilder(Resource())
+        builder.Services.AddHostedService<OverdueGaugeRefresher>();
+        var options = new OtlpOptions();
+        builder.Configuration.GetSection(OtlpOptions.SectionName).Bind(options);
+        if (options.Endpoint is null)
+        {
+            return;
+        }
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("casegrains", serviceInstanceId: Environment.MachineName))
+            .WithTracing(tracing => tracing
                 .AddSource(Sources)
-                .AddOtlpExporter(otlp => Configure(otlp, options, "v1/traces"))
-                .Build()));
-        builder.Services.AddSingleton(sp => Build<MeterProvider>(sp.GetRequiredService<IOptions<OtlpOptions>>().Value, options =>
-            Sdk.CreateMeterProviderBuilder()
-                .SetResourceBuilder(Resource())
+                .AddAspNetCoreInstrumentation()
+                .AddOtlpExporter(otlp => Configure(otlp, options, "v1/traces")))
+            .WithMetrics(metrics => metrics
                 .AddMeter(Meters)
+                .AddRuntimeInstrumentation()
                 .AddOtlpExporter((otlp, reader) =>
                 {
                     Configure(otlp, options, "v1/metrics");
                     reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = options.ExportIntervalMilliseconds;
-                })
-                .Build()));
-        builder.Services.AddHostedService<OverdueGaugeRefresher>();
+                }));
     }
-
-    /// <summary>Resolves the providers once, so that they start now and are disposed (flushed) with the host.</summary>
-    public static void UseCaseGrainsTelemetry(this WebApplication app)
-    {
-        _ = app.Services.GetRequiredService<Holder<TracerProvider>>();
-        _ = app.Services.GetRequiredService<Holder<MeterProvider>>();
-    }
-
-    private static Holder<T> Build<T>(OtlpOptions options, Func<OtlpOptions, T> build) where T : class, IDisposable
-        => new(options.Endpoint is null ? null : build(options));
-
-    private static ResourceBuilder Resource() => ResourceBuilder.CreateDefault().AddService("casegrains", serviceInstanceId: Environment.MachineName);
 
     private static void Configure(OtlpExporterOptions otlp, OtlpOptions options, string signalPath)
     {
@@ -61,14 +52,6 @@ internal static class TelemetrySetup
         // Over HTTP the signal's path is part of the endpoint when it is set in code.
         otlp.Endpoint = http ? new Uri(options.Endpoint!, signalPath) : options.Endpoint!;
         otlp.BatchExportProcessorOptions.ScheduledDelayMilliseconds = options.ExportIntervalMilliseconds;
-    }
-
-    /// <summary>Owns a provider (or nothing when export is off) so the container disposes it.</summary>
-    internal sealed class Holder<T>(T? provider) : IDisposable where T : class, IDisposable
-    {
-        public T? Provider { get; } = provider;
-
-        public void Dispose() => Provider?.Dispose();
     }
 }
 

@@ -1,5 +1,4 @@
 using CaseGrains.Grains.Townships;
-using CaseGrains.Runtime.Hosting;
 using CaseGrains.Server.Auth;
 
 namespace CaseGrains.Server.Townships;

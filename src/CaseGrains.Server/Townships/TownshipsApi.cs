@@ -1,7 +1,7 @@
 using CaseGrains.Domain.Townships;
+using CaseGrains.Grains;
 using CaseGrains.Grains.Cases;
 using CaseGrains.Grains.Townships;
-using CaseGrains.Runtime.Hosting;
 using CaseGrains.Storage;
 using CaseGrains.Server.Auth;
 using CaseGrains.Server.Cases;
@@ -43,7 +43,7 @@ internal static class TownshipsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> PutTownshipAsync(string townshipId, JsonBody<TownshipRequest> body, HttpContext http, IGrainFactory grains)
+    private static async Task<IResult> PutTownshipAsync(string townshipId, JsonBody<TownshipRequest> body, HttpContext http, Caller caller, IGrainFactory grains)
     {
         if (!Ids.IsValidTownshipId(townshipId))
         {
@@ -53,7 +53,8 @@ internal static class TownshipsApi
         {
             return problem;
         }
-        var result = await grains.GetGrain<ITownshipGrain>(townshipId).SetProfile(new SetTownshipProfile(body.Value!.Name!.Trim(), body.Value.CountyId!.Trim()));
+        var result = await grains.GetGrain<ITownshipGrain>(townshipId).SetProfile(
+            new SetTownshipProfile(body.Value!.Name!.Trim(), body.Value.CountyId!.Trim()), new CommandContext(caller.Subject, caller.Role));
         if (result.Value is not { } snapshot)
         {
             return Problems.FromDomain(result.Error!);
@@ -90,7 +91,7 @@ internal static class TownshipsApi
         }
         var request = body.Value!;
         var result = await grains.GetGrain<ITownshipGrain>(townshipId).UpsertLeader(
-            new UpsertLeader(leaderId, request.Name!.Trim(), request.Title!.Trim(), request.Active!.Value));
+            new UpsertLeader(leaderId, request.Name!.Trim(), request.Title!.Trim(), request.Active!.Value), new CommandContext(caller.Subject, caller.Role));
         if (result.Value is not { } snapshot)
         {
             return Problems.FromDomain(result.Error!);

@@ -6,8 +6,8 @@ using Npgsql;
 namespace CaseGrains.Storage.PostgreSql;
 
 /// <summary>
-/// The shared store for several nodes. Reminder leases use <c>FOR UPDATE SKIP LOCKED</c>, so two
-/// nodes polling at once take different reminders instead of waiting on each other.
+/// The shared store for several silos: the case store's tables and Orleans' membership, reminder and
+/// grain-state tables in one PostgreSQL database.
 /// </summary>
 public sealed class PostgresCaseStore : AdoNetCaseStore, IAsyncDisposable
 {
@@ -28,7 +28,7 @@ public sealed class PostgresCaseStore : AdoNetCaseStore, IAsyncDisposable
     public override string ProviderName => "postgresql";
 
     /// <inheritdoc />
-    public override string OrleansInvariant => "Npgsql";
+    public override string OrleansInvariant => CaseStores.PostgresInvariant;
 
     /// <inheritdoc />
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
@@ -70,13 +70,10 @@ public sealed class PostgresCaseStore : AdoNetCaseStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    protected override string LeaseRemindersSql => """
-        UPDATE grain_reminders r SET lease_owner = @owner, lease_until = @lease_until
-        FROM (SELECT grain_type, grain_key, name FROM grain_reminders
-              WHERE due_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
-              ORDER BY due_at LIMIT @max FOR UPDATE SKIP LOCKED) d
-        WHERE r.grain_type = d.grain_type AND r.grain_key = d.grain_key AND r.name = d.name
-        RETURNING r.grain_type, r.grain_key, r.name, r.due_at, r.generation, r.lease_owner, r.lease_until
+    protected override string PassedRemindersSql => """
+        SELECT DISTINCT i.stream_id FROM grain_index i
+        JOIN orleans_reminders r ON r.grain_id = i.stream_id
+        WHERE r.service_id = @service_id AND r.start_time <= @now
         """;
 
     /// <inheritdoc />
@@ -116,6 +113,12 @@ public sealed class PostgresCaseStore : AdoNetCaseStore, IAsyncDisposable
             CREATE INDEX ix_access_log_partition ON access_log (partition_key, at DESC);
             """),
         PostgresOrleansSchema.Migration,
+        new(4, "deadline reminders move to Orleans' reminder table; state snapshots in the current-state row", """
+            -- Orleans' reminder service now arms and fires deadline reminders; the home-made table has no reader left.
+            DROP TABLE grain_reminders;
+            -- Activation reads the grain's whole state from its current-state row instead of replaying its stream.
+            ALTER TABLE grain_index ADD COLUMN state TEXT;
+            """),
     ];
 
     /// <inheritdoc />

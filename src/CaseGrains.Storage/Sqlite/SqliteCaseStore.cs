@@ -6,7 +6,7 @@ namespace CaseGrains.Storage.Sqlite;
 
 /// <summary>
 /// The embedded default store: one SQLite file in WAL mode. Writers serialise on the file's write
-/// lock (<c>BEGIN IMMEDIATE</c>), which is also what keeps reminder leases exclusive.
+/// lock (<c>BEGIN IMMEDIATE</c>). Orleans' reminder and grain-state tables live in the same file.
 /// </summary>
 public sealed class SqliteCaseStore : AdoNetCaseStore
 {
@@ -38,7 +38,7 @@ public sealed class SqliteCaseStore : AdoNetCaseStore
 
     /// <inheritdoc />
     /// <remarks>Orleans maps this name to Microsoft.Data.Sqlite, the driver this store uses.</remarks>
-    public override string OrleansInvariant => "System.Data.SQLite";
+    public override string OrleansInvariant => CaseStores.SqliteInvariant;
 
     /// <inheritdoc />
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
@@ -86,13 +86,10 @@ public sealed class SqliteCaseStore : AdoNetCaseStore
         => exception is SqliteException { SqliteErrorCode: 5 /* BUSY */ or 6 /* LOCKED */ or 10 /* IOERR */ or 13 /* FULL */ or 14 /* CANTOPEN */ };
 
     /// <inheritdoc />
-    protected override string LeaseRemindersSql => """
-        UPDATE grain_reminders SET lease_owner = @owner, lease_until = @lease_until
-        WHERE (grain_type, grain_key, name) IN (
-            SELECT grain_type, grain_key, name FROM grain_reminders
-            WHERE due_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
-            ORDER BY due_at LIMIT @max)
-        RETURNING grain_type, grain_key, name, due_at, generation, lease_owner, lease_until
+    protected override string PassedRemindersSql => """
+        SELECT DISTINCT i.stream_id FROM grain_index i
+        JOIN orleans_reminders r ON r.grain_id = i.stream_id
+        WHERE r.service_id = @service_id AND r.start_time <= @now
         """;
 
     /// <inheritdoc />
@@ -132,5 +129,11 @@ public sealed class SqliteCaseStore : AdoNetCaseStore
             CREATE INDEX ix_access_log_partition ON access_log (partition_key, at DESC);
             """),
         SqliteOrleansSchema.Migration,
+        new(4, "deadline reminders move to Orleans' reminder table; state snapshots in the current-state row", """
+            -- Orleans' reminder service now arms and fires deadline reminders; the home-made table has no reader left.
+            DROP TABLE grain_reminders;
+            -- Activation reads the grain's whole state from its current-state row instead of replaying its stream.
+            ALTER TABLE grain_index ADD COLUMN state TEXT;
+            """),
     ];
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace CaseGrains.Runtime.EventSourcing;
+namespace CaseGrains.Grains.EventSourcing;
 
 /// <summary>The JSON shape of stored events and summaries: camelCase names and enum values.</summary>
 public static class GrainJson

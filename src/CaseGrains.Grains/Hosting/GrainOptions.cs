@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
 
-namespace CaseGrains.Runtime.Hosting;
+namespace CaseGrains.Grains;
 
-/// <summary>How the host runs activations (section <c>Grains</c>).</summary>
+/// <summary>How grains live and answer (section <c>Grains</c>).</summary>
 public sealed class GrainOptions
 {
     /// <summary>Configuration section name.</summary>
@@ -20,13 +20,14 @@ public sealed class GrainOptions
     /// <summary>Default number of re-reads after version clashes before a command gives up.</summary>
     public const int DefaultMaxConflictRetries = 10;
 
-    /// <summary>An activation idle this long is collected; the next call reactivates it from storage.</summary>
+    /// <summary>An activation idle this long is collected (Orleans' <c>GrainCollectionOptions.CollectionAge</c>);
+    /// the next call reactivates it from its current-state row.</summary>
     public TimeSpan CollectionAge { get; set; } = DefaultCollectionAge;
 
-    /// <summary>How often the host looks for idle activations.</summary>
+    /// <summary>How often Orleans looks for idle activations (<c>GrainCollectionOptions.CollectionQuantum</c>).</summary>
     public TimeSpan CollectionInterval { get; set; } = DefaultCollectionInterval;
 
-    /// <summary>How long a caller waits for a grain before giving up with a timeout.</summary>
+    /// <summary>How long a caller waits for a grain before giving up (Orleans' messaging response timeout).</summary>
     public TimeSpan ResponseTimeout { get; set; } = DefaultResponseTimeout;
 
     /// <summary>How many times a command re-reads and re-decides after losing a version race.</summary>
@@ -41,8 +42,10 @@ public sealed class GrainOptionsValidator : IValidateOptions<GrainOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        if (options.CollectionAge <= TimeSpan.Zero) failures.Add("Grains:CollectionAge must be positive.");
+        // Orleans needs the collection age to exceed its scan quantum, or nothing would ever be old enough.
+        if (options.CollectionAge < TimeSpan.FromSeconds(1)) failures.Add("Grains:CollectionAge must be at least 1 second.");
         if (options.CollectionInterval <= TimeSpan.Zero) failures.Add("Grains:CollectionInterval must be positive.");
+        else if (options.CollectionAge <= options.CollectionInterval) failures.Add("Grains:CollectionAge must be longer than Grains:CollectionInterval.");
         if (options.ResponseTimeout <= TimeSpan.Zero) failures.Add("Grains:ResponseTimeout must be positive.");
         if (options.MaxConflictRetries is < 1 or > 1000) failures.Add("Grains:MaxConflictRetries must be between 1 and 1000.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace CaseGrains.Grains;
+
+/// <summary>The grains' log lines: ids and types only, never a case's content or a person.</summary>
+internal static partial class GrainsLog
+{
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "A {GrainType} grain committed its events, but its after-commit step failed")]
+    public static partial void AfterCommitFailed(ILogger logger, Exception exception, string grainType);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Debug, Message = "A {GrainType} command lost a version race (attempt {Attempt}); re-reading")]
+    public static partial void ConflictRetry(ILogger logger, string grainType, int attempt);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "A {GrainType} snapshot could not be read; replaying its events")]
+    public static partial void SnapshotUnreadable(ILogger logger, string grainType);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Reconciling the deadline reminders of a {GrainType} grain failed ({Problem}); a timer tries again")]
+    public static partial void ReminderReconcileFailed(ILogger logger, string grainType, string problem);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Information, Message = "Deadline sweep woke {Count} cases whose deadline passed while no silo ran")]
+    public static partial void SweepWoke(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Warning, Message = "The deadline sweep failed: {Problem}; Orleans fires the reminders at their next period")]
+    public static partial void SweepFailed(ILogger logger, string problem);
+}

@@ -1,0 +1,62 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace CaseGrains.Server.Infrastructure;
+
+/// <summary>The silo's cluster and endpoints (section <c>Orleans</c>).</summary>
+public sealed class OrleansOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Orleans";
+
+    /// <summary>Default cluster id: silos with the same id on one database form one cluster.</summary>
+    public const string DefaultClusterId = "casegrains";
+
+    /// <summary>Default silo-to-silo port.</summary>
+    public const int DefaultSiloPort = 11111;
+
+    /// <summary>Default port Orleans clients (gateway nodes) connect to.</summary>
+    public const int DefaultGatewayPort = 30000;
+
+    /// <summary>Default address other silos reach this one at.</summary>
+    public const string DefaultAdvertisedAddress = "127.0.0.1";
+
+    /// <summary>The service id: reminders and grain state belong to it across deployments of the cluster.</summary>
+    public const string ServiceId = "casegrains";
+
+    /// <summary>Silos with the same id on one database form one cluster.</summary>
+    public string ClusterId { get; set; } = DefaultClusterId;
+
+    /// <summary>Silo-to-silo port.</summary>
+    public int SiloPort { get; set; } = DefaultSiloPort;
+
+    /// <summary>Port Orleans clients connect to.</summary>
+    public int GatewayPort { get; set; } = DefaultGatewayPort;
+
+    /// <summary>The address other silos and clients reach this silo at.</summary>
+    public string AdvertisedAddress { get; set; } = DefaultAdvertisedAddress;
+}
+
+/// <summary>Checks <see cref="OrleansOptions"/> at start-up.</summary>
+public sealed class OrleansOptionsValidator : IValidateOptions<OrleansOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, OrleansOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.ClusterId) || options.ClusterId.Length > 100
+            || !options.ClusterId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            failures.Add("Orleans:ClusterId must be 1 to 100 letters, digits, '-', '_' or '.'.");
+        }
+        if (options.SiloPort is < 1 or > 65535) failures.Add("Orleans:SiloPort must be between 1 and 65535.");
+        if (options.GatewayPort is < 1 or > 65535) failures.Add("Orleans:GatewayPort must be between 1 and 65535.");
+        if (options.SiloPort == options.GatewayPort) failures.Add("Orleans:SiloPort and Orleans:GatewayPort must differ.");
+        if (!IPAddress.TryParse(options.AdvertisedAddress, out var address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+        {
+            failures.Add("Orleans:AdvertisedAddress must be an IP address other silos can reach (not 0.0.0.0).");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
