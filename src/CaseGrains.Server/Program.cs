@@ -3,6 +3,7 @@ using CaseGrains.Server.Cli;
 using CaseGrains.Server.Disputes;
 using CaseGrains.Server.Health;
 using CaseGrains.Server.Infrastructure;
+using CaseGrains.Server.Operations;
 using CaseGrains.Server.Petitions;
 using CaseGrains.Server.Rollups;
 using CaseGrains.Server.Telemetry;
@@ -44,6 +45,9 @@ app.MapTownships();
 app.MapPetitions();
 app.MapDisputes();
 app.MapRollups();
+
+// Operations: the cluster's silos and activations (admins).
+app.MapCluster();
 
 return await app.RunOrExplainAsync();
 

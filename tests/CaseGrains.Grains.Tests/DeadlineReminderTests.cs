@@ -73,6 +73,12 @@ public abstract class DeadlineReminderTests(StoreKind kind) : GrainTestBase(kind
         Time.Set(Policy.EndOfDay(new DateOnly(2024, 5, 4)).AddHours(1));
         Assert.Equal(6, await host.SweepAsync());
         Assert.Equal(0, await host.SweepAsync());
+        // Handled deadlines are disarmed in Orleans' reminder table, not only in the activation's memory.
+        foreach (var (type, id) in new[] { (GrainTypes.Petition, waiting), (GrainTypes.Petition, handling), (GrainTypes.Dispute, disputeId) })
+        {
+            Assert.Null(await ReminderAsync(type, id, OverdueReminder));
+            Assert.Null(await ReminderAsync(type, id, DueSoonReminder));
+        }
 
         Assert.Equal(before[0].State, Json((await Petition(host, waiting).Get())!));
         Assert.Equal(before[1].State, Json((await Petition(host, handling).Get())!));
@@ -89,6 +95,33 @@ public abstract class DeadlineReminderTests(StoreKind kind) : GrainTestBase(kind
         Assert.All(live.Values, c => Assert.True(c.DeadlineStatusAt(Policy, Time.GetUtcNow())!.Overdue));
         var concluded = Ok(await Petition(host, handling).Execute(new ConcludePetition(Time.GetUtcNow(), PetitionOutcome.Supported, "已解决"), null));
         Assert.False(concluded.State.ConcludedOnTime);
+    }
+
+    [Fact]
+    public async Task A_reminder_armed_behind_an_active_grains_back_is_handled_and_disarmed_when_it_fires()
+    {
+        var host = await NewHostAsync("a");
+        var township = await SetUpTownshipAsync(host);
+        // Received 20 days ago: the acceptance notice was due five days ago, so nothing is armed at registration.
+        var caseId = Ok(await township.RegisterPetition(NewPetition(Time.GetUtcNow().AddDays(-20)))).State.Id;
+        Assert.Null(await ReminderAsync(GrainTypes.Petition, caseId, OverdueReminder));
+        var petition = Petition(host, caseId);
+        Assert.NotNull(await petition.Get());
+
+        // Another activation (a silo that has since died) had armed it; this one, already active, never saw that.
+        var grainId = GrainId.Create(GrainTypes.Petition, GrainTypes.CaseKey(TownshipId, caseId));
+        var due = Policy.EndOfDay(Policy.LocalDate(Time.GetUtcNow().AddDays(-5)));
+        await ReminderTable.UpsertRow(new ReminderEntry { GrainId = grainId, ReminderName = OverdueReminder, StartAt = due.UtcDateTime, Period = TimeSpan.FromMinutes(1) });
+
+        // Orleans fires it: the grain handles it and disarms it in the table; the case itself is unchanged.
+        await petition.ReceiveReminder(OverdueReminder, new TickStatus(due.UtcDateTime, TimeSpan.FromMinutes(1), Time.GetUtcNow().UtcDateTime));
+        Assert.Null(await ReminderAsync(GrainTypes.Petition, caseId, OverdueReminder));
+        Assert.Single(await Store.ReadStreamAsync(PetitionStream(caseId), 0));
+
+        // The sweep, too, reads the table rather than the activation's memory.
+        await ReminderTable.UpsertRow(new ReminderEntry { GrainId = grainId, ReminderName = OverdueReminder, StartAt = due.UtcDateTime, Period = TimeSpan.FromMinutes(1) });
+        Assert.Equal(1, await host.SweepAsync());
+        Assert.Null(await ReminderAsync(GrainTypes.Petition, caseId, OverdueReminder));
     }
 
     private const string OverdueReminder = CaseGrain<PetitionState, PetitionEvent, RegisterPetition, PetitionCommand>.OverdueReminder;

@@ -73,6 +73,14 @@ public abstract class GrainTestBase(StoreKind kind) : IAsyncLifetime
         return node;
     }
 
+    /// <summary>One cluster of several silos over the test's database.</summary>
+    protected async Task<TestNode> NewClusterAsync(short silos)
+    {
+        var node = await TestNode.StartAsync(kind, _connectionString, Time, Policy, silos);
+        _nodes.Add(node);
+        return node;
+    }
+
     /// <summary>Orleans' reminder table of the first node, as its provider reads it.</summary>
     protected IReminderTable ReminderTable => _nodes[0].Cluster.GetSiloServiceProvider().GetRequiredService<IReminderTable>();
 

@@ -13,6 +13,9 @@ internal enum ScopeKind
 
     /// <summary>The <c>{countyId}</c> route value: callers without that county claim get 404.</summary>
     County,
+
+    /// <summary>Nothing in the path: the whole service (operations), or whatever the caller's claims cover.</summary>
+    Service,
 }
 
 /// <summary>What a body field is, for the bad-input generator and the OpenAPI check.</summary>
@@ -251,6 +254,9 @@ internal static class EndpointTable
             new("GET", T + "/rollups/{year}", ScopeKind.Township, RollupReaders, 200, Fixed($"/api/townships/{t}/rollups/2024"), none),
             new("GET", "/api/counties/{countyId}/rollups/{year}", ScopeKind.County, RollupReaders, 200,
                 Fixed($"/api/counties/{ApiWorld.County}/rollups/2024?asOf=2024-12-31"), none),
+
+            // Operations.
+            new("GET", "/api/cluster", ScopeKind.Service, AdminOnly, 200, Fixed("/api/cluster"), none),
         ];
     }
 }

@@ -37,6 +37,9 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// <summary>The port the server listens on.</summary>
     public int Port { get; }
 
+    /// <summary>Whether the cluster keeps PostgreSQL's durable defaults.</summary>
+    public bool Durable { get; private init; }
+
     /// <summary>The cluster shared by all tests in this process.</summary>
     public static async Task<PostgresCluster> SharedAsync()
     {
@@ -79,8 +82,10 @@ public sealed class PostgresCluster : IAsyncDisposable
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ToString();
     }
 
-    /// <summary>Starts a cluster of its own (for tests that stop and restart the server).</summary>
-    public static async Task<PostgresCluster> StartPrivateAsync()
+    /// <summary>Starts a cluster of its own (for tests that stop and restart the server). A <paramref name="durable"/> one
+    /// keeps PostgreSQL's defaults (fsync, synchronous_commit, full_page_writes on), so an acknowledged commit survives an
+    /// immediate stop; the others trade that for speed.</summary>
+    public static async Task<PostgresCluster> StartPrivateAsync(bool durable = false)
     {
         var bin = FindBinDirectory();
         var root = Path.Combine(Path.GetTempPath(), "casegrains-pg-" + Guid.NewGuid().ToString("N")[..12]);
@@ -93,7 +98,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
         await RunAsync(Path.Combine(bin, "initdb"), $"-D {data} -U postgres -A trust --no-sync -E UTF8 --locale=C", asPostgres);
         var port = FreePort();
-        var cluster = new PostgresCluster($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Timeout=5", data, bin, port, owned: true);
+        var cluster = new PostgresCluster($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Timeout=5", data, bin, port, owned: true) { Durable = durable };
         await cluster.StartAsync();
         return cluster;
     }
@@ -105,7 +110,8 @@ public sealed class PostgresCluster : IAsyncDisposable
         {
             throw new InvalidOperationException("Only a cluster started by the tests can be started or stopped.");
         }
-        var options = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
+        var speed = Durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        var options = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''{speed} -c max_connections=300";
         return RunAsync(Path.Combine(_binDirectory, "pg_ctl"), $"-D {_dataDirectory} -o \"{options}\" -l {_dataDirectory}/../server.log -w -t 30 start", Environment.UserName == "root");
     }
 

@@ -271,13 +271,24 @@ public abstract class CaseGrain<TState, TEvent, TRegister, TCommand>(GrainServic
             await ReconcileRemindersAsync();
             return;
         }
-        await HandlePassedAsync(reminderName, dueAt, now);
+        try
+        {
+            await HandlePassedAsync(reminderName, dueAt, now);
+        }
+        catch (Exception ex)
+        {
+            // Orleans fires it again at the next period; say why this one did not go through.
+            GrainsLog.ReminderHandlingFailed(Logger, reminderName, StreamType, ex.GetType().Name);
+            throw;
+        }
     }
 
     /// <inheritdoc />
     public async Task<int> CheckDeadlines()
     {
         var now = Clock.GetUtcNow();
+        // The sweep comes because the table says something is armed: read the table, not this activation's memory of it.
+        _armed = null;
         var armed = await ArmedAsync();
         var handled = 0;
         foreach (var (name, dueAt) in DeadlineMoments(State))
@@ -293,6 +304,8 @@ public abstract class CaseGrain<TState, TEvent, TRegister, TCommand>(GrainServic
 
     private async Task HandlePassedAsync(string reminderName, DateTimeOffset dueAt, DateTimeOffset now)
     {
+        // The case key is a number, not a person: it may be logged.
+        GrainsLog.DeadlinePassed(Logger, reminderName, StreamType, Key, Math.Max(0, (now - dueAt).TotalSeconds));
         GrainTelemetry.ReminderLateness.Record(Math.Max(0, (now - dueAt).TotalMilliseconds),
             new KeyValuePair<string, object?>("grain.type", StreamType), new KeyValuePair<string, object?>("reminder", reminderName));
         await GrainFactory.GetGrain<ITownshipGrain>(TownshipId).CaseChanged(Summarize(State));
@@ -302,10 +315,9 @@ public abstract class CaseGrain<TState, TEvent, TRegister, TCommand>(GrainServic
 
     private async Task DisarmAsync(string reminderName)
     {
+        // A reminder that fired is armed, whatever this activation remembers (someone else may have armed it): look it up then.
         var armed = await ArmedAsync();
-        if (armed.Remove(reminderName, out var known))
-        {
-            await UnregisterAsync(reminderName, known.Reminder);
-        }
+        armed.Remove(reminderName, out var known);
+        await UnregisterAsync(reminderName, known.Reminder);
     }
 }

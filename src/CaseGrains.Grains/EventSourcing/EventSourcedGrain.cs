@@ -81,7 +81,10 @@ public abstract class EventSourcedGrain<TState, TEvent>(GrainServices services) 
     }
 
     /// <inheritdoc />
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+
+    /// <summary>Reads the grain's state afresh: the snapshot in its current-state row, or its whole stream.</summary>
+    private async Task LoadAsync(CancellationToken cancellationToken)
     {
         _state = InitialState;
         Version = 0;
@@ -112,11 +115,14 @@ public abstract class EventSourcedGrain<TState, TEvent>(GrainServices services) 
     }
 
     /// <summary>Reads the events appended since this activation's version (by another silo, say) and applies them.</summary>
-    protected async Task CatchUpAsync(CancellationToken cancellationToken = default)
+    /// <returns>True when there were any.</returns>
+    protected async Task<bool> CatchUpAsync(CancellationToken cancellationToken = default)
     {
         var (state, version) = await ReadAheadAsync(cancellationToken);
+        var moved = version != Version;
         _state = state;
         Version = version;
+        return moved;
     }
 
     /// <summary>The state and version with the events stored after this activation's version applied, without
@@ -184,7 +190,13 @@ public abstract class EventSourcedGrain<TState, TEvent>(GrainServices services) 
                 GrainsLog.ConflictRetry(Logger, StreamType, attempt);
                 // Two activations of one grain would otherwise keep colliding in lock-step.
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, Math.Min(100, 1 << attempt))), cancellationToken);
-                await CatchUpAsync(cancellationToken);
+                if (!await CatchUpAsync(cancellationToken))
+                {
+                    // Nobody wrote after us, yet our version is refused: the database lost writes this activation saw
+                    // committed (a fail-over to a replica that lagged, say). Storage is the truth: start again from it.
+                    GrainsLog.StateAheadOfStorage(Logger, StreamType);
+                    await LoadAsync(cancellationToken);
+                }
                 continue;
             }
 

@@ -57,6 +57,11 @@ internal static class CoreSetup
                 cluster.ClusterId = orleans.ClusterId;
                 cluster.ServiceId = OrleansOptions.ServiceId;
             });
+            silo.Configure<ClusterMembershipOptions>(membership =>
+            {
+                membership.ProbeTimeout = orleans.ProbeTimeout;
+                membership.NumMissedProbesLimit = orleans.MissedProbesLimit;
+            });
             var invariant = storage.Provider == StorageProvider.PostgreSql ? CaseStores.PostgresInvariant : CaseStores.SqliteInvariant;
             var connectionString = storage.ConnectionString ?? StorageOptions.DefaultSqliteConnectionString;
             if (storage.Provider == StorageProvider.PostgreSql)

@@ -21,6 +21,12 @@ public sealed class OrleansOptions
     /// <summary>Default address other silos reach this one at.</summary>
     public const string DefaultAdvertisedAddress = "127.0.0.1";
 
+    /// <summary>Default wait for a silo's answer to a liveness probe.</summary>
+    public static readonly TimeSpan DefaultProbeTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Default number of missed probes after which a silo is suspected and voted dead.</summary>
+    public const int DefaultMissedProbesLimit = 3;
+
     /// <summary>The service id: reminders and grain state belong to it across deployments of the cluster.</summary>
     public const string ServiceId = "casegrains";
 
@@ -35,6 +41,13 @@ public sealed class OrleansOptions
 
     /// <summary>The address other silos and clients reach this silo at.</summary>
     public string AdvertisedAddress { get; set; } = DefaultAdvertisedAddress;
+
+    /// <summary>How long a silo waits for another's answer to a liveness probe (Orleans' <c>ProbeTimeout</c>).</summary>
+    public TimeSpan ProbeTimeout { get; set; } = DefaultProbeTimeout;
+
+    /// <summary>Missed probes after which a silo is voted dead (Orleans' <c>NumMissedProbesLimit</c>); a killed silo's
+    /// grains move to the others after about <see cref="ProbeTimeout"/> × this.</summary>
+    public int MissedProbesLimit { get; set; } = DefaultMissedProbesLimit;
 }
 
 /// <summary>Checks <see cref="OrleansOptions"/> at start-up.</summary>
@@ -53,6 +66,11 @@ public sealed class OrleansOptionsValidator : IValidateOptions<OrleansOptions>
         if (options.SiloPort is < 1 or > 65535) failures.Add("Orleans:SiloPort must be between 1 and 65535.");
         if (options.GatewayPort is < 1 or > 65535) failures.Add("Orleans:GatewayPort must be between 1 and 65535.");
         if (options.SiloPort == options.GatewayPort) failures.Add("Orleans:SiloPort and Orleans:GatewayPort must differ.");
+        if (options.ProbeTimeout < TimeSpan.FromMilliseconds(100) || options.ProbeTimeout > TimeSpan.FromMinutes(5))
+        {
+            failures.Add("Orleans:ProbeTimeout must be between 00:00:00.1 and 00:05:00.");
+        }
+        if (options.MissedProbesLimit is < 1 or > 100) failures.Add("Orleans:MissedProbesLimit must be between 1 and 100.");
         if (!IPAddress.TryParse(options.AdvertisedAddress, out var address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
         {
             failures.Add("Orleans:AdvertisedAddress must be an IP address other silos can reach (not 0.0.0.0).");
