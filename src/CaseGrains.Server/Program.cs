@@ -1,3 +1,4 @@
+using CaseGrains.Server.Alerts;
 using CaseGrains.Server.Auth;
 using CaseGrains.Server.Cli;
 using CaseGrains.Server.Disputes;
@@ -29,6 +30,9 @@ builder.AddGatewayPlumbing();
 // JWT bearer tokens, roles and township scope.
 builder.AddGatewayAuth();
 
+// Deadline alerts: this node's feed of alert changes for live streams.
+builder.AddAlerts();
+
 // Traces and metrics over OTLP when Otlp:Endpoint is set.
 builder.AddCaseGrainsTelemetry();
 
@@ -45,6 +49,7 @@ app.MapTownships();
 app.MapPetitions();
 app.MapDisputes();
 app.MapRollups();
+app.MapAlerts();
 
 // Operations: the cluster's silos and activations (admins).
 app.MapCluster();

@@ -220,7 +220,61 @@ public abstract class AdoNetCaseStore : ICaseStore
             // A command whose answer shows personal data logs that read in its own commit, not in a second one.
             await InsertAccessLogAsync(connection, transaction, entry, cancellationToken);
         }
+
+        if (request.Alert is { } alert)
+        {
+            // The alert change commits with its cause, keyed by the stream version it came at.
+            await using var command = Command(connection, transaction, """
+                INSERT INTO alert_log (partition_key, stream_id, version, change, at, payload)
+                VALUES (@partition_key, @stream_id, @version, @change, @at, @payload)
+                """);
+            Add(command, "partition_key", alert.Partition);
+            Add(command, "stream_id", request.StreamId);
+            Add(command, "version", version);
+            Add(command, "change", alert.Change);
+            Add(command, "at", ToDb(alert.At));
+            Add(command, "payload", alert.Payload);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
+
+    /// <inheritdoc />
+    public Task<long> LatestAlertIdAsync(CancellationToken cancellationToken = default)
+        => GuardAsync(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = Command(connection, null, "SELECT COALESCE(MAX(id), 0) FROM alert_log");
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        });
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AlertLogRow>> ReadAlertLogAsync(long afterId, IReadOnlyCollection<string>? partitions, int limit, CancellationToken cancellationToken = default)
+        => GuardAsync(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            var where = new StringBuilder("id > @after_id");
+            Add(command, "after_id", afterId);
+            if (partitions is not null)
+            {
+                if (partitions.Count == 0)
+                {
+                    return (IReadOnlyList<AlertLogRow>)[];
+                }
+                var names = partitions.Select((p, i) => { Add(command, $"p{i}", p); return $"@p{i}"; });
+                where.Append(" AND partition_key IN (").AppendJoin(", ", names).Append(')');
+            }
+            Add(command, "limit", limit);
+            command.CommandText = $"SELECT id, partition_key, stream_id, version, change, at, payload FROM alert_log WHERE {where} ORDER BY id LIMIT @limit";
+            var rows = new List<AlertLogRow>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(new AlertLogRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4),
+                    FromDb(reader, 5), reader.GetString(6)));
+            }
+            return (IReadOnlyList<AlertLogRow>)rows;
+        });
 
     /// <inheritdoc />
     public Task<IndexPage> QueryIndexAsync(IndexQuery query, CancellationToken cancellationToken = default)

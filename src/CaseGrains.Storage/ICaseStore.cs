@@ -46,6 +46,15 @@ public interface ICaseStore
     /// <summary>Records reads of unmasked personal data, all in one commit.</summary>
     Task AppendAccessLogAsync(IReadOnlyList<AccessLogEntry> entries, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Alert changes with an id above <paramref name="afterId"/>, oldest first, optionally of some partitions
+    /// (townships) only: what a live stream sends, and what a reconnecting client missed.
+    /// </summary>
+    Task<IReadOnlyList<AlertLogRow>> ReadAlertLogAsync(long afterId, IReadOnlyCollection<string>? partitions, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>The highest alert-change id so far (0 when none): where a live stream starts.</summary>
+    Task<long> LatestAlertIdAsync(CancellationToken cancellationToken = default);
+
     /// <summary>The latest access-log entries, newest first, optionally of one partition (township).</summary>
     Task<IReadOnlyList<AccessLogEntry>> ReadAccessLogAsync(string? partition, int limit, CancellationToken cancellationToken = default);
 }
@@ -93,7 +102,17 @@ public sealed record AppendRequest(
     IReadOnlyList<NewEvent> Events,
     IndexEntry? Index = null,
     IdempotencyRecord? Idempotency = null,
-    IReadOnlyList<AccessLogEntry>? AccessLog = null);
+    IReadOnlyList<AccessLogEntry>? AccessLog = null,
+    AlertLogEntry? Alert = null);
+
+/// <summary>
+/// A change of a case's alert (raised, or cleared), written with the events that caused it, so that a stream
+/// of alert changes can be replayed from any point. <paramref name="Payload"/> is the alert item as JSON (no personal data).
+/// </summary>
+public sealed record AlertLogEntry(string Partition, string Change, DateTimeOffset At, string Payload);
+
+/// <summary>A stored alert change; <paramref name="Id"/> orders them and is the stream's event id.</summary>
+public sealed record AlertLogRow(long Id, string Partition, string StreamId, long Version, string Change, DateTimeOffset At, string Payload);
 
 /// <summary>Filters for <see cref="ICaseStore.QueryIndexAsync"/>. Null means "any".</summary>
 public sealed record IndexQuery(string GrainType)

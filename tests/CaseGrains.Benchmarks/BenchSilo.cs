@@ -32,6 +32,7 @@ internal sealed class BenchSilo : IAsyncDisposable
             silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "casegrains-bench", clusterId: Guid.NewGuid().ToString("N"));
             silo.UseAdoNetReminderService(o => { o.Invariant = store.Store.OrleansInvariant; o.ConnectionString = store.ConnectionString; });
             silo.AddCaseGrains();
+            silo.AddMemoryGrainStorage(CaseGrainsSilo.PubSubStorage);
         });
         var host = builder.Build();
         await host.StartAsync();

@@ -36,6 +36,9 @@ public sealed class JsonTests
         events.AddRange(c.Events);
         events.AddRange(PetitionCase.Registered(At(2024, 1, 2)).Do(new DeclinePetition(At(2024, 1, 3), "诉讼", DeclineRoute.Litigation)).Events.Skip(1));
         events.AddRange(PetitionCase.Accepted(At(2024, 1, 2), At(2024, 1, 2)).Do(new ExtendPetition(10, "复杂", "镇长")).Do(new WithdrawPetition(At(2024, 1, 5), "撤回")).Events.Skip(2));
+        var late = PetitionCase.Accepted(At(2024, 1, 2), At(2024, 1, 2));
+        late.Do(new NotePetitionDeadline(At(2024, 2, 29)), At(2024, 2, 29)).Do(new NotePetitionDeadline(At(2024, 3, 5)), At(2024, 3, 5));
+        events.AddRange(late.Events.Skip(2));
         return events;
     }
 
@@ -50,6 +53,9 @@ public sealed class JsonTests
             .Do(new FollowUpDispute(At(2024, 4, 20), FollowUpResult.Fulfilled));
         events.AddRange(c.Events);
         events.AddRange(DisputeCase.Registered(At(2024, 3, 1)).Do(new FailDispute(At(2024, 3, 2), ReferralRoute.Administrative, "一方拒绝")).Events.Skip(1));
+        var late = DisputeCase.Accepted(At(2024, 3, 1));
+        late.Do(new NoteDisputeDeadline(At(2024, 3, 29)), At(2024, 3, 29)).Do(new NoteDisputeDeadline(At(2024, 4, 5)), At(2024, 4, 5));
+        events.AddRange(late.Events.Skip(2));
         return events;
     }
 

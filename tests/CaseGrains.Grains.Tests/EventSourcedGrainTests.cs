@@ -33,7 +33,24 @@ public abstract class EventSourcedGrainTests(StoreKind kind) : GrainTestBase(kin
         var a = (await NewHostAsync("a")).GetGrain<ICounterGrain>("shared");
         var b = (await NewHostAsync("b")).GetGrain<ICounterGrain>("shared");
 
-        await Task.WhenAll(Enumerable.Range(0, 300).Select(i => Task.Run(() => (i % 2 == 0 ? a : b).Add($"cmd-{i}", 1))));
+        // A command that keeps losing the race answers a retryable clash (409 over HTTP); the caller retries it, and the
+        // command id makes the retry safe.
+        async Task AddWithRetriesAsync(ICounterGrain grain, string id)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await grain.Add(id, 1);
+                    return;
+                }
+                catch (Storage.StreamVersionConflictException) when (attempt < 20)
+                {
+                    await Task.Delay(Random.Shared.Next(10, 50));
+                }
+            }
+        }
+        await Task.WhenAll(Enumerable.Range(0, 300).Select(i => Task.Run(() => AddWithRetriesAsync(i % 2 == 0 ? a : b, $"cmd-{i}"))));
 
         var stored = await Store.ReadStreamAsync("counter/shared", 0);
         Assert.Equal(300, stored.Count);

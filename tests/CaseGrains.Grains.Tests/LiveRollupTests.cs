@@ -140,7 +140,10 @@ public abstract class LiveRollupTests(StoreKind kind, ITestOutputHelper output) 
             folded.Add(h.Kind == CaseKind.Petition
                 ? Domain.Petitions.Petition.Summarize(Domain.Petitions.Petition.Fold(await StoredPetitionEventsAsync(h.Id)))
                 : Domain.Disputes.Dispute.Summarize(Domain.Disputes.Dispute.Fold(await StoredDisputeEventsAsync(h.Id))));
-            Assert.Equal(h.Version, (await Store.ReadStreamAsync(h.Kind == CaseKind.Petition ? PetitionStream(h.Id) : DisputeStream(h.Id), 0)).Count);
+            // Every answer's version is in storage; the clock may have recorded deadlines since (events by the system only).
+            var stream = await Store.ReadStreamAsync(h.Kind == CaseKind.Petition ? PetitionStream(h.Id) : DisputeStream(h.Id), 0);
+            Assert.True(stream.Count >= h.Version, $"{h.Id}: answered version {h.Version}, {stream.Count} stored");
+            Assert.All(stream.Skip((int)h.Version), e => Assert.True(e.EventType is "becameDueSoon" or "becameOverdue" && e.Actor == "system", $"{h.Id}: {e.EventType} after the last answer"));
         }
         var fresh = await (await NewHostAsync("b", ownStore: true)).GetGrain<ITownshipGrain>(TownshipId).Cases();
         Time.Advance(TimeSpan.FromMinutes(1));
@@ -149,7 +152,8 @@ public abstract class LiveRollupTests(StoreKind kind, ITestOutputHelper output) 
 
         AssertSameCases(stored, live, "live vs stored rows");
         AssertSameCases(folded, live, "live vs fold of stored events");
-        AssertSameCases(answered, live, "live vs the callers' answers");
+        // An answer shows the case as the command left it; the clock may have recorded a deadline since.
+        AssertSameCases(answered.Select(a => a with { Alert = null }), live.Select(l => l with { Alert = null }), "live vs the callers' answers");
         AssertSameCases(stored, fresh, "fresh activation on another node vs stored rows");
         AssertSameCases(stored, reactivated, "reactivation after collection vs stored rows");
 

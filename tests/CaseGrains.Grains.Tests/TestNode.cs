@@ -51,6 +51,7 @@ public sealed class TestNode : IAsyncDisposable
             silo.Services.AddKeyedSingleton(ReminderTimeProviderNames.Reminders, clock);
             silo.UseAdoNetReminderService(o => { o.Invariant = invariant; o.ConnectionString = connectionString; });
             silo.AddCaseGrains();
+            silo.AddMemoryGrainStorage(CaseGrainsSilo.PubSubStorage);
             // A silo that cannot serialize a grain call's types must fail to start, not fail the call.
             silo.Services.Configure<TypeManifestOptions>(o => o.EnableConfigurationAnalysis = true);
             // Hundreds of calls queue on one township on a shared 2-core machine: the default 30 s answer limit is
@@ -63,6 +64,7 @@ public sealed class TestNode : IAsyncDisposable
         builder.ConfigureClient(client =>
         {
             client.Services.AddCaseGrainsSerialization();
+            client.AddMemoryStreams(Deadlines.AlertStream.ProviderName);
             client.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(3));
         });
         var cluster = builder.Build();

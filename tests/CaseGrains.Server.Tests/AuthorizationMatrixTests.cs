@@ -94,7 +94,7 @@ public sealed class AuthorizationMatrixTests(ITestOutputHelper output)
                 var request = first ? prepared : await spec.Prepare(world);
                 first = false;
                 var answer = await world.SendAsync(method, request.Path, Token(world, caller), request.Body);
-                if (answer.Code != spec.Success || answer.MediaType != "application/json")
+                if (answer.Code != spec.Success || answer.MediaType != spec.MediaType)
                 {
                     failures.Add($"{spec}: allowed {caller} got {answer}, expected {spec.Success}");
                 }

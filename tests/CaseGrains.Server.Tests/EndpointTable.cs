@@ -46,6 +46,9 @@ internal sealed record EndpointSpec(
     /// <summary>The canonical valid body (without creating anything), for the bad-input generator.</summary>
     public Func<JsonObject>? Body { get; init; }
 
+    /// <summary>What a success answers with.</summary>
+    public string MediaType { get; init; } = "application/json";
+
     /// <summary>For a command: the stage (<see cref="PetitionStage"/> or <see cref="DisputeStage"/>) a case must be in for it to succeed.</summary>
     public Enum? Target { get; init; }
 
@@ -254,6 +257,11 @@ internal static class EndpointTable
             new("GET", T + "/rollups/{year}", ScopeKind.Township, RollupReaders, 200, Fixed($"/api/townships/{t}/rollups/2024"), none),
             new("GET", "/api/counties/{countyId}/rollups/{year}", ScopeKind.County, RollupReaders, 200,
                 Fixed($"/api/counties/{ApiWorld.County}/rollups/2024?asOf=2024-12-31"), none),
+
+            // Alerts.
+            new("GET", T + "/alerts", ScopeKind.Township, Readers, 200, Fixed($"/api/townships/{t}/alerts?alert=overdue&caseKind=petition"), none),
+            new("GET", "/api/alerts", ScopeKind.Service, Readers, 200, Fixed("/api/alerts?alert=overdue"), none),
+            new("GET", "/api/alerts/stream", ScopeKind.Service, Readers, 200, Fixed("/api/alerts/stream"), none) { MediaType = "text/event-stream" },
 
             // Operations.
             new("GET", "/api/cluster", ScopeKind.Service, AdminOnly, 200, Fixed("/api/cluster"), none),

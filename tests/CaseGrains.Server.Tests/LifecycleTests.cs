@@ -30,7 +30,8 @@ public sealed class LifecycleTests
         Assert.Equal(201, created.Code);
         const string id = "2024-XF-0001";
         Assert.Equal($"/api/townships/{T}/petitions/{id}", created.Headers.Location?.OriginalString);
-        Assert.Equal("\"1\"", created.Header("ETag"));
+        // Entered late: its acceptance notice was due long ago, so the case recorded «已超期» at once (version 2).
+        Assert.Equal("\"2\"", created.Header("ETag"));
         var view = created.Json;
         Assert.Equal(id, view.GetProperty("id").GetString());
         Assert.Equal("registered", view.GetProperty("status").GetString());
@@ -53,53 +54,58 @@ public sealed class LifecycleTests
         Assert.Single((await world.Store.QueryIndexAsync(new CaseGrains.Storage.IndexQuery("petition"))).Rows);
 
         // 受理 under If-Match; a stale version is refused with 412 and changes nothing.
-        view = await flow.StepAsync(id, "accept", Officer, Bodies.At(Timeline.Accepted), ifMatch: "\"1\"", version: 2);
+        view = await flow.StepAsync(id, "accept", Officer, Bodies.At(Timeline.Accepted), ifMatch: "\"2\"", version: 4);
         Assert.Equal("accepted", view.GetProperty("status").GetString());
         Assert.Equal("2024-05-05", view.GetProperty("handlingDueOn").GetString());
         var stale = await flow.SendAsync(HttpMethod.Post, $"/{id}/progress", Officer, new JsonObject { ["at"] = Timeline.Progress, ["note"] = "核实" },
             new Dictionary<string, string> { ["If-Match"] = "\"1\"" });
         Assert.Equal(412, stale.Code);
         Assert.True(stale.IsProblem);
-        Assert.Equal("\"2\"", (await flow.SendAsync(HttpMethod.Get, $"/{id}", Officer)).Header("ETag"));
+        Assert.Equal("\"4\"", (await flow.SendAsync(HttpMethod.Get, $"/{id}", Officer)).Header("ETag"));
 
         // 包案 by the supervisor, a handling step, 延期 (supervisor only), 办结, 评价.
-        view = await flow.StepAsync(id, "assign", Supervisor, new JsonObject { ["leaderId"] = ApiWorld.Leader, ["handlers"] = new JsonArray(Officer) }, version: 3);
+        view = await flow.StepAsync(id, "assign", Supervisor, new JsonObject { ["leaderId"] = ApiWorld.Leader, ["handlers"] = new JsonArray(Officer) }, version: 5);
         Assert.Equal(ApiWorld.Leader, view.GetProperty("leaderId").GetString());
-        view = await flow.StepAsync(id, "progress", Officer, new JsonObject { ["at"] = Timeline.Progress, ["note"] = "走访核实" }, ifMatch: "\"3\"", version: 4);
+        view = await flow.StepAsync(id, "progress", Officer, new JsonObject { ["at"] = Timeline.Progress, ["note"] = "走访核实" }, ifMatch: "\"5\"", version: 6);
         var extendBody = new JsonObject { ["days"] = 15, ["reason"] = "需要补充调查", ["approvedBy"] = "王书记" };
         Assert.Equal(403, (await flow.SendAsync(HttpMethod.Post, $"/{id}/extend", Officer, extendBody)).Code);
-        view = await flow.StepAsync(id, "extend", Supervisor, extendBody, version: 5);
+        // The extended deadline has long passed too: «已超期» again, for the new date.
+        view = await flow.StepAsync(id, "extend", Supervisor, extendBody, version: 8);
         Assert.Equal(15, view.GetProperty("extendedDays").GetInt32());
         Assert.Equal("2024-05-20", view.GetProperty("handlingDueOn").GetString());
         view = await flow.StepAsync(id, "conclude", Officer,
-            new JsonObject { ["at"] = "2024-05-15T10:00:00+08:00", ["outcome"] = "supported", ["reply"] = "已答复" }, version: 6);
+            new JsonObject { ["at"] = "2024-05-15T10:00:00+08:00", ["outcome"] = "supported", ["reply"] = "已答复" }, version: 9);
         Assert.Equal("concluded", view.GetProperty("status").GetString());
         Assert.Equal("supported", view.GetProperty("outcome").GetString());
-        view = await flow.StepAsync(id, "evaluate", Officer, new JsonObject { ["rating"] = "satisfied" }, version: 7);
+        view = await flow.StepAsync(id, "evaluate", Officer, new JsonObject { ["rating"] = "satisfied" }, version: 10);
         Assert.Equal("satisfied", view.GetProperty("rating").GetString());
 
         // 复查, 复核, then final (终结): nothing more can be done.
-        Assert.Equal("underReview", (await flow.StepAsync(id, "review", Officer, Bodies.At("2024-05-20T10:00:00+08:00"), version: 8)).GetProperty("status").GetString());
+        Assert.Equal("underReview", (await flow.StepAsync(id, "review", Officer, Bodies.At("2024-05-20T10:00:00+08:00"), version: 12)).GetProperty("status").GetString());
         Assert.Equal("reviewed", (await flow.StepAsync(id, "review/conclude", Officer,
-            new JsonObject { ["at"] = "2024-06-01T10:00:00+08:00", ["decision"] = "upheld" }, version: 9)).GetProperty("status").GetString());
-        Assert.Equal("underRecheck", (await flow.StepAsync(id, "recheck", Officer, Bodies.At("2024-06-10T10:00:00+08:00"), version: 10)).GetProperty("status").GetString());
+            new JsonObject { ["at"] = "2024-06-01T10:00:00+08:00", ["decision"] = "upheld" }, version: 13)).GetProperty("status").GetString());
+        Assert.Equal("underRecheck", (await flow.StepAsync(id, "recheck", Officer, Bodies.At("2024-06-10T10:00:00+08:00"), version: 15)).GetProperty("status").GetString());
         view = await flow.StepAsync(id, "recheck/conclude", Officer, new JsonObject { ["at"] = "2024-06-20T10:00:00+08:00", ["decision"] = "upheld" },
-            ifMatch: "\"10\"", version: 11);
+            ifMatch: "\"15\"", version: 16);
         Assert.Equal("final", view.GetProperty("status").GetString());
         Assert.False(view.GetProperty("overdue").GetBoolean());
         Assert.Equal(409, (await flow.SendAsync(HttpMethod.Post, $"/{id}/progress", Officer, new JsonObject { ["at"] = "2024-06-21T10:00:00+08:00", ["note"] = "再访" })).Code);
 
-        // The audit trail: every step, in order, with the caller's token subject as actor.
+        // The audit trail: every step, in order, with the caller's token subject as actor, and the clock's «已超期»
+        // for each deadline that was already past when the step was entered.
         var events = (await flow.SendAsync(HttpMethod.Get, $"/{id}/events", Officer)).Json;
         Assert.Equal(
-            ["petitionRegistered", "petitionAccepted", "petitionAssigned", "petitionProgressRecorded", "petitionExtended", "petitionConcluded",
-             "petitionEvaluated", "reviewRequested", "reviewConcluded", "recheckRequested", "recheckConcluded"],
+            ["petitionRegistered", "becameOverdue", "petitionAccepted", "becameOverdue", "petitionAssigned", "petitionProgressRecorded", "petitionExtended",
+             "becameOverdue", "petitionConcluded", "petitionEvaluated", "reviewRequested", "becameOverdue", "reviewConcluded", "recheckRequested",
+             "becameOverdue", "recheckConcluded"],
             events.EnumerateArray().Select(e => e.GetProperty("type").GetString()!).ToArray());
-        Assert.Equal(Enumerable.Range(1, 11).Select(v => (long)v), events.EnumerateArray().Select(e => e.GetProperty("version").GetInt64()));
-        Assert.Equal([Officer, Officer, Supervisor, Officer, Supervisor, Officer, Officer, Officer, Officer, Officer, Officer],
+        Assert.Equal(Enumerable.Range(1, 16).Select(v => (long)v), events.EnumerateArray().Select(e => e.GetProperty("version").GetInt64()));
+        Assert.Equal([Officer, "system", Officer, "system", Supervisor, Officer, Supervisor, "system", Officer, Officer, Officer, "system", Officer, Officer, "system", Officer],
             events.EnumerateArray().Select(e => e.GetProperty("actor").GetString()!).ToArray());
         Assert.All(events.EnumerateArray(), e => Assert.True(e.GetProperty("occurredAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddHours(-1)));
-        Assert.Equal("supported", events[5].GetProperty("data").GetProperty("outcome").GetString());
+        Assert.Equal("supported", events[8].GetProperty("data").GetProperty("outcome").GetString());
+        Assert.Equal(["acceptanceNotice", "handling", "handling", "reviewAnswer", "recheckAnswer"],
+            events.EnumerateArray().Where(e => e.GetProperty("type").GetString() == "becameOverdue").Select(e => e.GetProperty("data").GetProperty("kind").GetString()!).ToArray());
 
         // More petitions for the lists and the figures.
         var p2 = await flow.RegisterAsync(Petition("letter", "2024-04-01T09:00:00+08:00", "劳动保障"));
@@ -226,30 +232,31 @@ public sealed class LifecycleTests
         Assert.Equal(422, (await flow.SendAsync(HttpMethod.Post, "", Officer, changed, key)).Code);
         Assert.Equal(1, (await flow.ListAsync("")).GetProperty("total").GetInt32());
 
-        var view = await flow.StepAsync(id, "accept", Officer, new JsonObject { ["at"] = Timeline.Accepted, ["procedure"] = "general" }, ifMatch: "\"1\"", version: 2);
+        // Accepted long ago: the settlement deadline has passed, so «已超期» is recorded at once (version 3).
+        var view = await flow.StepAsync(id, "accept", Officer, new JsonObject { ["at"] = Timeline.Accepted, ["procedure"] = "general" }, ifMatch: "\"1\"", version: 3);
         Assert.Equal("accepted", view.GetProperty("status").GetString());
         Assert.Equal("2024-04-05", view.GetProperty("settlementDueOn").GetString());
-        view = await flow.StepAsync(id, "assign", Supervisor, new JsonObject { ["leaderId"] = ApiWorld.Leader, ["mediators"] = new JsonArray("mediator-wu") }, version: 3);
+        view = await flow.StepAsync(id, "assign", Supervisor, new JsonObject { ["leaderId"] = ApiWorld.Leader, ["mediators"] = new JsonArray("mediator-wu") }, version: 4);
         Assert.Equal(ApiWorld.Leader, view.GetProperty("leaderId").GetString());
-        view = await flow.StepAsync(id, "mediate", Officer, new JsonObject { ["at"] = Timeline.Mediated, ["note"] = "双方到场" }, ifMatch: "\"3\"", version: 4);
+        view = await flow.StepAsync(id, "mediate", Officer, new JsonObject { ["at"] = Timeline.Mediated, ["note"] = "双方到场" }, ifMatch: "\"4\"", version: 5);
         Assert.Equal(1, view.GetProperty("mediationCount").GetInt32());
         var stale = await flow.SendAsync(HttpMethod.Post, $"/{id}/resolve", Officer,
             new JsonObject { ["at"] = Timeline.Resolved, ["procedure"] = "general", ["agreement"] = "written" }, new Dictionary<string, string> { ["If-Match"] = "\"3\"" });
         Assert.Equal(412, stale.Code);
         Assert.True(stale.IsProblem);
         view = await flow.StepAsync(id, "resolve", Officer, new JsonObject { ["at"] = Timeline.Resolved, ["procedure"] = "general", ["agreement"] = "written" },
-            ifMatch: "\"4\"", version: 5);
+            ifMatch: "\"5\"", version: 6);
         Assert.Equal("resolved", view.GetProperty("status").GetString());
-        view = await flow.StepAsync(id, "followUp", Officer, new JsonObject { ["at"] = Timeline.FollowedUp, ["fulfilled"] = "fulfilled" }, version: 6);
+        view = await flow.StepAsync(id, "followUp", Officer, new JsonObject { ["at"] = Timeline.FollowedUp, ["fulfilled"] = "fulfilled" }, version: 7);
         Assert.Equal("closed", view.GetProperty("status").GetString());
         Assert.Equal("fulfilled", view.GetProperty("followUp").GetString());
         Assert.Equal(409, (await flow.SendAsync(HttpMethod.Post, $"/{id}/mediate", Officer, new JsonObject { ["at"] = "2024-04-02T10:00:00+08:00", ["note"] = "再调" })).Code);
 
         var events = (await flow.SendAsync(HttpMethod.Get, $"/{id}/events", Supervisor)).Json;
-        Assert.Equal(["disputeRegistered", "disputeAccepted", "disputeAssigned", "mediationRecorded", "disputeResolved", "disputeFollowedUp"],
+        Assert.Equal(["disputeRegistered", "disputeAccepted", "becameOverdue", "disputeAssigned", "mediationRecorded", "disputeResolved", "disputeFollowedUp"],
             events.EnumerateArray().Select(e => e.GetProperty("type").GetString()!).ToArray());
-        Assert.Equal([Officer, Officer, Supervisor, Officer, Officer, Officer], events.EnumerateArray().Select(e => e.GetProperty("actor").GetString()!).ToArray());
-        Assert.Equal(Enumerable.Range(1, 6).Select(v => (long)v), events.EnumerateArray().Select(e => e.GetProperty("version").GetInt64()));
+        Assert.Equal([Officer, Officer, "system", Supervisor, Officer, Officer, Officer], events.EnumerateArray().Select(e => e.GetProperty("actor").GetString()!).ToArray());
+        Assert.Equal(Enumerable.Range(1, 7).Select(v => (long)v), events.EnumerateArray().Select(e => e.GetProperty("version").GetInt64()));
 
         var d2 = await flow.RegisterAsync(Dispute("application", "2024-04-01T09:00:00+08:00", "婚姻家庭"));
         await flow.StepAsync(d2, "accept", Officer, Bodies.At("2024-04-02T09:00:00+08:00"));

@@ -43,6 +43,7 @@ public static class Dispute
             FailDispute c => Fail(state, c, context),
             FollowUpDispute c => FollowUp(state, c, context),
             ExtendDispute c => Extend(state, c, context),
+            NoteDisputeDeadline c => Note(state, c, context),
             _ => throw new ArgumentException($"Unknown dispute command {command.GetType().Name}.", nameof(command)),
         };
     }
@@ -120,6 +121,8 @@ public static class Dispute
                 ExtendedAt = x.At,
                 SettlementDueOn = x.SettlementDueOn,
             },
+            DisputeBecameDueSoon a => state with { Alert = new DeadlineAlert(a.Kind, a.DueOn, AlertLevel.DueSoon) },
+            DisputeBecameOverdue a => state with { Alert = new DeadlineAlert(a.Kind, a.DueOn, AlertLevel.Overdue) },
             _ => throw new ArgumentException($"Unknown dispute event {e.GetType().Name}.", nameof(e)),
         };
     }
@@ -189,7 +192,20 @@ public static class Dispute
             ConcludedOnTime = s.SettledOnTime,
             DueOn = current?.DueOn,
             DeadlineKind = current?.Kind,
+            Alert = DeadlineAlerts.InForce(s.Alert, current)?.Level,
         };
+    }
+
+    /// <summary>The clock's look at the running deadline: «即将到期» or «已超期» recorded once, nothing else changed.</summary>
+    private static Decision<DisputeEvent> Note(DisputeState s, NoteDisputeDeadline c, DisputeContext ctx)
+    {
+        if (DeadlineAlerts.ToRecord(ctx.Policy, s.Alert, CurrentDeadline(s), c.At) is not { } alert)
+        {
+            return Decision<DisputeEvent>.Ok();
+        }
+        return alert.Level == AlertLevel.Overdue
+            ? Decision<DisputeEvent>.Ok(new DisputeBecameOverdue(alert.Kind, alert.DueOn, c.At))
+            : Decision<DisputeEvent>.Ok(new DisputeBecameDueSoon(alert.Kind, alert.DueOn, c.At));
     }
 
     private static Decision<DisputeEvent> Register(DisputeState state, RegisterDispute c, DisputeContext ctx)

@@ -40,3 +40,8 @@ public sealed record FollowUpDispute(DateTimeOffset At, FollowUpResult Fulfilled
 
 /// <summary>延期 — extends the settlement limit once, with the parties' consent; <paramref name="ApprovedBy"/> records who confirmed it.</summary>
 public sealed record ExtendDispute(int Days, string Reason, string ApprovedBy) : DisputeCommand;
+
+/// <summary>期限检查 — the clock looks at the running deadline: records «即将到期» or «已超期» once when it has come that far.
+/// Not a person's command and not on the API; it never changes a status.</summary>
+/// <param name="At">Now.</param>
+public sealed record NoteDisputeDeadline(DateTimeOffset At) : DisputeCommand;

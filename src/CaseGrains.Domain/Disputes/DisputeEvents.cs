@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CaseGrains.Domain.Deadlines;
 
 namespace CaseGrains.Domain.Disputes;
 
@@ -14,7 +15,21 @@ namespace CaseGrains.Domain.Disputes;
 [JsonDerivedType(typeof(DisputeFailed), "disputeFailed")]
 [JsonDerivedType(typeof(DisputeFollowedUp), "disputeFollowedUp")]
 [JsonDerivedType(typeof(DisputeExtended), "disputeExtended")]
+[JsonDerivedType(typeof(DisputeBecameDueSoon), "becameDueSoon")]
+[JsonDerivedType(typeof(DisputeBecameOverdue), "becameOverdue")]
 public abstract record DisputeEvent;
+
+/// <summary>即将到期 — the settlement deadline entered its due-soon window; recorded by the clock, changes no status.</summary>
+/// <param name="Kind">Which deadline.</param>
+/// <param name="DueOn">Its last day.</param>
+/// <param name="At">When the service noticed.</param>
+public sealed record DisputeBecameDueSoon(DeadlineKind Kind, DateOnly DueOn, DateTimeOffset At) : DisputeEvent;
+
+/// <summary>已超期 — the settlement deadline passed; recorded by the clock, changes no status and closes nothing.</summary>
+/// <param name="Kind">Which deadline.</param>
+/// <param name="DueOn">Its last day.</param>
+/// <param name="At">When the service noticed.</param>
+public sealed record DisputeBecameOverdue(DeadlineKind Kind, DateOnly DueOn, DateTimeOffset At) : DisputeEvent;
 
 /// <summary>已登记.</summary>
 /// <param name="RegisteredOn">Local date of <paramref name="ReportedAt"/>; its year is the registration year.</param>

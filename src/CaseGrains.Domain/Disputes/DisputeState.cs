@@ -1,3 +1,5 @@
+using CaseGrains.Domain.Deadlines;
+
 namespace CaseGrains.Domain.Disputes;
 
 /// <summary>
@@ -113,4 +115,7 @@ public sealed record DisputeState
 
     /// <summary>The latest instant of any step; a later step may not be dated before it.</summary>
     public DateTimeOffset LastStepAt { get; init; }
+
+    /// <summary>预警 — the alert last recorded for a deadline; in force only while that deadline runs.</summary>
+    public DeadlineAlert? Alert { get; init; }
 }

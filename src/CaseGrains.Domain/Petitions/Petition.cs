@@ -53,6 +53,7 @@ public static class Petition
             ConcludeRecheck c => ConcludeRecheck(state, c, context),
             WithdrawPetition c => Withdraw(state, c, context),
             LinkRepeat c => Link(state, c),
+            NotePetitionDeadline c => Note(state, c, context),
             _ => throw new ArgumentException($"Unknown petition command {command.GetType().Name}.", nameof(command)),
         };
     }
@@ -183,6 +184,8 @@ public static class Petition
                 LastStepAt = Guard.NotBefore(w.At, state.LastStepAt),
             },
             RepeatLinked l => state with { RepeatOf = l.RepeatOf },
+            PetitionBecameDueSoon a => state with { Alert = new DeadlineAlert(a.Kind, a.DueOn, AlertLevel.DueSoon) },
+            PetitionBecameOverdue a => state with { Alert = new DeadlineAlert(a.Kind, a.DueOn, AlertLevel.Overdue) },
             _ => throw new ArgumentException($"Unknown petition event {e.GetType().Name}.", nameof(e)),
         };
     }
@@ -278,7 +281,20 @@ public static class Petition
             ConcludedOnTime = s.ConcludedOnTime,
             DueOn = current?.DueOn,
             DeadlineKind = current?.Kind,
+            Alert = DeadlineAlerts.InForce(s.Alert, current)?.Level,
         };
+    }
+
+    /// <summary>The clock's look at the running deadline: «即将到期» or «已超期» recorded once, nothing else changed.</summary>
+    private static Decision<PetitionEvent> Note(PetitionState s, NotePetitionDeadline c, PetitionContext ctx)
+    {
+        if (DeadlineAlerts.ToRecord(ctx.Policy, s.Alert, CurrentDeadline(s), c.At) is not { } alert)
+        {
+            return Decision<PetitionEvent>.Ok();
+        }
+        return alert.Level == AlertLevel.Overdue
+            ? Decision<PetitionEvent>.Ok(new PetitionBecameOverdue(alert.Kind, alert.DueOn, c.At))
+            : Decision<PetitionEvent>.Ok(new PetitionBecameDueSoon(alert.Kind, alert.DueOn, c.At));
     }
 
     private static Decision<PetitionEvent> Register(PetitionState state, RegisterPetition c, PetitionContext ctx)

@@ -79,3 +79,8 @@ public sealed record WithdrawPetition(DateTimeOffset At, string Reason) : Petiti
 
 /// <summary>关联重复信访 — a person links this petition to an earlier case (never done automatically).</summary>
 public sealed record LinkRepeat(string RepeatOf) : PetitionCommand;
+
+/// <summary>期限检查 — the clock looks at the running deadline: records «即将到期» or «已超期» once when it has come that far.
+/// Not a person's command and not on the API; it never changes a status.</summary>
+/// <param name="At">Now.</param>
+public sealed record NotePetitionDeadline(DateTimeOffset At) : PetitionCommand;

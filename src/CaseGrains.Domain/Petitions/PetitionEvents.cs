@@ -26,7 +26,21 @@ namespace CaseGrains.Domain.Petitions;
 [JsonDerivedType(typeof(RecheckConcluded), "recheckConcluded")]
 [JsonDerivedType(typeof(PetitionWithdrawn), "petitionWithdrawn")]
 [JsonDerivedType(typeof(RepeatLinked), "repeatLinked")]
+[JsonDerivedType(typeof(PetitionBecameDueSoon), "becameDueSoon")]
+[JsonDerivedType(typeof(PetitionBecameOverdue), "becameOverdue")]
 public abstract record PetitionEvent;
+
+/// <summary>即将到期 — the running deadline entered its due-soon window; recorded by the clock, changes no status.</summary>
+/// <param name="Kind">Which deadline.</param>
+/// <param name="DueOn">Its last day.</param>
+/// <param name="At">When the service noticed.</param>
+public sealed record PetitionBecameDueSoon(DeadlineKind Kind, DateOnly DueOn, DateTimeOffset At) : PetitionEvent;
+
+/// <summary>已超期 — the running deadline passed; recorded by the clock, changes no status and closes nothing.</summary>
+/// <param name="Kind">Which deadline.</param>
+/// <param name="DueOn">Its last day.</param>
+/// <param name="At">When the service noticed.</param>
+public sealed record PetitionBecameOverdue(DeadlineKind Kind, DateOnly DueOn, DateTimeOffset At) : PetitionEvent;
 
 /// <summary>已登记.</summary>
 /// <param name="RegisteredOn">Local date of <paramref name="ReceivedAt"/>; the registration year is its year.</param>

@@ -1,3 +1,5 @@
+using CaseGrains.Domain.Deadlines;
+
 namespace CaseGrains.Domain.Petitions;
 
 /// <summary>
@@ -169,4 +171,7 @@ public sealed record PetitionState
 
     /// <summary>The latest instant of any step; a later step may not be dated before it.</summary>
     public DateTimeOffset LastStepAt { get; init; }
+
+    /// <summary>预警 — the alert last recorded for a deadline; in force only while that deadline runs.</summary>
+    public DeadlineAlert? Alert { get; init; }
 }

@@ -151,6 +151,9 @@ public sealed record CaseSummary
     /// <summary>Which clock <see cref="DueOn"/> belongs to.</summary>
     public DeadlineKind? DeadlineKind { get; init; }
 
+    /// <summary>预警 — the alert the case recorded for the running deadline (due soon, overdue), or null.</summary>
+    public AlertLevel? Alert { get; init; }
+
     /// <summary>The camelCase spelling of an enum value as the API writes it (<c>underReview</c>, <c>hotline12345</c>), e.g. for a status column.</summary>
     public static string ApiName<TEnum>(TEnum value)
         where TEnum : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());

@@ -40,5 +40,14 @@ public sealed class DisputeGrain(GrainServices services, DeadlinePolicy policy)
         => Dispute.Decide(state, command, new DisputeContext(now, Policy, activeLeaders));
 
     /// <inheritdoc />
+    protected override DeadlineAlert? RecordedAlert(DisputeState state) => state.Alert;
+
+    /// <inheritdoc />
+    protected override (DeadlineKind Kind, DateOnly DueOn)? RunningDeadline(DisputeState state) => Dispute.CurrentDeadline(state);
+
+    /// <inheritdoc />
+    protected override DisputeCommand NoteDeadline(DateTimeOffset at) => new NoteDisputeDeadline(at);
+
+    /// <inheritdoc />
     protected override CaseSummary Summarize(DisputeState state) => Dispute.Summarize(state);
 }

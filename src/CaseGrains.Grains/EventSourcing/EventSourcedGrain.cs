@@ -64,21 +64,31 @@ public abstract class EventSourcedGrain<TState, TEvent>(GrainServices services) 
     /// <summary>The current-state row for a state, or null for grains without one.</summary>
     protected virtual IndexEntry? ToIndexEntry(TState state) => null;
 
-    /// <summary>What a command writes besides its events: the idempotency record and access-log rows.</summary>
-    protected virtual (IdempotencyRecord? Idempotency, IReadOnlyList<AccessLogEntry>? AccessLog) CommandRecords(
-        TState after, CommandContext context, DateTimeOffset now) => (null, null);
+    /// <summary>What a command writes besides its events: the idempotency record, access-log rows, an alert change.</summary>
+    protected virtual (IdempotencyRecord? Idempotency, IReadOnlyList<AccessLogEntry>? AccessLog, AlertLogEntry? Alert) CommandRecords(
+        TState before, TState after, CommandContext context, DateTimeOffset now) => (null, null, null);
 
     /// <summary>Runs after a commit, before the caller gets its answer. A failure here is logged, never turned
     /// into a failed command: the events are already durable.</summary>
     protected virtual Task OnCommittedAsync(TState before, TState after, IReadOnlyList<TEvent> events) => Task.CompletedTask;
 
-    /// <summary>The type name recorded beside an event.</summary>
+    /// <summary>The type name recorded beside an event: its JSON type discriminator (<c>petitionAccepted</c>, <c>becameOverdue</c>).</summary>
     protected virtual string EventTypeName(TEvent @event)
     {
         ArgumentNullException.ThrowIfNull(@event);
-        var name = @event.GetType().Name;
-        return char.ToLowerInvariant(name[0]) + name[1..];
+        if (EventTypeNames.TryGetValue(@event.GetType(), out var name))
+        {
+            return name;
+        }
+        var type = @event.GetType().Name;
+        return char.ToLowerInvariant(type[0]) + type[1..];
     }
+
+    private static readonly Dictionary<Type, string> EventTypeNames = typeof(TEvent)
+        .GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonDerivedTypeAttribute), inherit: false)
+        .Cast<System.Text.Json.Serialization.JsonDerivedTypeAttribute>()
+        .Where(a => a.TypeDiscriminator is string)
+        .ToDictionary(a => a.DerivedType, a => (string)a.TypeDiscriminator!);
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
@@ -173,14 +183,15 @@ public abstract class EventSourcedGrain<TState, TEvent>(GrainServices services) 
 
             var now = Clock.GetUtcNow();
             var index = ToIndexEntry(after);
-            var (idempotency, accessLog) = CommandRecords(after, context, now);
+            var (idempotency, accessLog, alert) = CommandRecords(before, after, context, now);
             var request = new AppendRequest(
                 StreamId,
                 Version,
                 [.. decided.Events.Select(e => new NewEvent(EventTypeName(e), JsonSerializer.Serialize(e, JsonOptions), now, context.Actor))],
                 index is null ? null : index with { State = JsonSerializer.Serialize(after, JsonOptions) },
                 idempotency,
-                accessLog);
+                accessLog,
+                alert);
             try
             {
                 await Store.AppendAsync(request, cancellationToken);

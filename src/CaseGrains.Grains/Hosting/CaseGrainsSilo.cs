@@ -24,6 +24,9 @@ public static class CaseGrainsSilo
     /// <summary>The grain state provider name for snapshot-state grains (import jobs, alert cursors).</summary>
     public const string SnapshotStorage = "snapshots";
 
+    /// <summary>The grain state provider Orleans' streams keep their subscriptions in.</summary>
+    public const string PubSubStorage = "PubSubStore";
+
     /// <summary>Registers the grains' services on a silo.</summary>
     public static ISiloBuilder AddCaseGrains(this ISiloBuilder silo)
     {
@@ -42,6 +45,8 @@ public static class CaseGrainsSilo
         services.AddOptions<SiloMessagingOptions>().Configure<IOptions<GrainOptions>>((messaging, grains) =>
             messaging.ResponseTimeout = grains.Value.ResponseTimeout);
         silo.AddPlacementDirector<TownshipPlacement, TownshipPlacementDirector>();
+        // Alert changes reach every silo's and gateway's live streams; the host provides the PubSubStore grain storage.
+        silo.AddMemoryStreams(Deadlines.AlertStream.ProviderName);
         services.AddOptions<DeadlineReminderOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeadlineReminderOptions>, DeadlineReminderOptionsValidator>());
         services.AddOptions<Orleans.Hosting.ReminderOptions>().Configure<IOptions<DeadlineReminderOptions>>((reminders, deadlines) =>

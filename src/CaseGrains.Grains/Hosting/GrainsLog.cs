@@ -17,7 +17,7 @@ internal static partial class GrainsLog
     [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Reconciling the deadline reminders of a {GrainType} grain failed ({Problem}); a timer tries again")]
     public static partial void ReminderReconcileFailed(ILogger logger, string grainType, string problem);
 
-    [LoggerMessage(EventId = 1107, Level = LogLevel.Information, Message = "Deadline {Reminder} of {GrainType} {CaseKey} passed; handled {LatenessSeconds:F0} s after it")]
+    [LoggerMessage(EventId = 1107, Level = LogLevel.Information, Message = "Deadline {Reminder} of {GrainType} {CaseKey} recorded {LatenessSeconds:F0} s after it came")]
     public static partial void DeadlinePassed(ILogger logger, string reminder, string grainType, string caseKey, double latenessSeconds);
 
     [LoggerMessage(EventId = 1108, Level = LogLevel.Warning, Message = "A {GrainType} activation was ahead of the database (writes it saw committed are gone); reloaded from storage")]
@@ -25,6 +25,9 @@ internal static partial class GrainsLog
 
     [LoggerMessage(EventId = 1109, Level = LogLevel.Warning, Message = "Handling deadline reminder {Reminder} of a {GrainType} grain failed ({Problem}); Orleans fires it again at its next period")]
     public static partial void ReminderHandlingFailed(ILogger logger, string reminder, string grainType, string problem);
+
+    [LoggerMessage(EventId = 1110, Level = LogLevel.Warning, Message = "A {GrainType} grain could not announce an alert change ({Problem}); live streams catch up from the alert log")]
+    public static partial void AlertAnnouncementFailed(ILogger logger, string grainType, string problem);
 
     [LoggerMessage(EventId = 1105, Level = LogLevel.Information, Message = "Deadline sweep woke {Count} cases whose deadline passed while no silo ran")]
     public static partial void SweepWoke(ILogger logger, int count);

@@ -40,5 +40,14 @@ public sealed class PetitionGrain(GrainServices services, DeadlinePolicy policy)
         => Petition.Decide(state, command, new PetitionContext(now, Policy, activeLeaders));
 
     /// <inheritdoc />
+    protected override DeadlineAlert? RecordedAlert(PetitionState state) => state.Alert;
+
+    /// <inheritdoc />
+    protected override (DeadlineKind Kind, DateOnly DueOn)? RunningDeadline(PetitionState state) => Petition.CurrentDeadline(state);
+
+    /// <inheritdoc />
+    protected override PetitionCommand NoteDeadline(DateTimeOffset at) => new NotePetitionDeadline(at);
+
+    /// <inheritdoc />
     protected override CaseSummary Summarize(PetitionState state) => Petition.Summarize(state);
 }

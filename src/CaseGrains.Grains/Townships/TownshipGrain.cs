@@ -52,6 +52,10 @@ public interface ITownshipGrain : IGrainWithStringKey
     [Alias("cases"), AlwaysInterleave]
     Task<IReadOnlyList<CaseSummary>> Cases();
 
+    /// <summary>预警 — the alerts in force in this township, from its in-memory alert index (no case is read).</summary>
+    [Alias("alerts"), AlwaysInterleave]
+    Task<IReadOnlyList<CaseAlert>> Alerts();
+
     /// <summary>The summaries as stored now, read afresh from the current-state rows (for checks).</summary>
     [Alias("cases-from-storage")]
     Task<IReadOnlyList<CaseSummary>> CasesFromStorage();
@@ -77,6 +81,9 @@ public sealed class TownshipGrain(GrainServices services, DeadlinePolicy policy)
     private const int MaxNumberingAttempts = 20;
     private Dictionary<string, CaseSummary> _cases = new(StringComparer.Ordinal);
 
+    /// <summary>The alert index: the cases with an alert in force, kept with the case map.</summary>
+    private Dictionary<string, CaseAlert> _alerts = new(StringComparer.Ordinal);
+
     /// <inheritdoc />
     protected override string StreamType => GrainTypes.Township;
 
@@ -95,7 +102,7 @@ public sealed class TownshipGrain(GrainServices services, DeadlinePolicy policy)
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
-        _cases = await ReadCasesAsync(cancellationToken);
+        UseCases(await ReadCasesAsync(cancellationToken));
     }
 
     private async Task<Dictionary<string, CaseSummary>> ReadCasesAsync(CancellationToken cancellationToken = default)
@@ -200,7 +207,7 @@ public sealed class TownshipGrain(GrainServices services, DeadlinePolicy policy)
                 var (result, summary) = await register(caseId);
                 if (summary is not null)
                 {
-                    _cases[summary.Id] = summary;
+                    Track(summary);
                     return result;
                 }
                 if (result.Error?.Code != ErrorCodes.CaseAlreadyExists)
@@ -215,7 +222,7 @@ public sealed class TownshipGrain(GrainServices services, DeadlinePolicy policy)
                 // Another activation of this township (on another silo) used the number: re-read the rows and go on,
                 // after a short random pause so the two stop colliding in lock-step.
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)));
-                _cases = await ReadCasesAsync();
+                UseCases(await ReadCasesAsync());
             }
         }
         finally
@@ -241,8 +248,39 @@ public sealed class TownshipGrain(GrainServices services, DeadlinePolicy policy)
     public Task CaseChanged(CaseSummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        _cases[summary.Id] = summary;
+        Track(summary);
         return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<CaseAlert>> Alerts() => Task.FromResult<IReadOnlyList<CaseAlert>>([.. _alerts.Values]);
+
+    /// <summary>Keeps a case's summary and its alert, if one is in force.</summary>
+    private void Track(CaseSummary summary)
+    {
+        _cases[summary.Id] = summary;
+        if (CaseAlert.Of(summary) is { } alert)
+        {
+            _alerts[summary.Id] = alert;
+        }
+        else
+        {
+            _alerts.Remove(summary.Id);
+        }
+    }
+
+    /// <summary>Replaces the case map and the alert index with ones rebuilt from the current-state rows.</summary>
+    private void UseCases(Dictionary<string, CaseSummary> cases)
+    {
+        var alerts = new Dictionary<string, CaseAlert>(StringComparer.Ordinal);
+        foreach (var summary in cases.Values)
+        {
+            if (CaseAlert.Of(summary) is { } alert)
+            {
+                alerts[summary.Id] = alert;
+            }
+        }
+        (_cases, _alerts) = (cases, alerts);
     }
 
     /// <inheritdoc />

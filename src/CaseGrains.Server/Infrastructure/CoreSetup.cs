@@ -78,6 +78,7 @@ internal static class CoreSetup
             }
             silo.UseAdoNetReminderService(o => { o.Invariant = invariant; o.ConnectionString = connectionString; });
             silo.AddAdoNetGrainStorage(CaseGrainsSilo.SnapshotStorage, o => { o.Invariant = invariant; o.ConnectionString = connectionString; });
+            silo.AddAdoNetGrainStorage(CaseGrainsSilo.PubSubStorage, o => { o.Invariant = invariant; o.ConnectionString = connectionString; });
             silo.AddCaseGrains();
             silo.AddActivityPropagation();
         });

@@ -119,6 +119,16 @@ public sealed class PostgresCaseStore : AdoNetCaseStore, IAsyncDisposable
             -- Activation reads the grain's whole state from its current-state row instead of replaying its stream.
             ALTER TABLE grain_index ADD COLUMN state TEXT;
             """),
+        new(5, "alert changes, replayable", """
+            -- Every raised or cleared alert, committed with the case events that caused it: live streams send them in id order
+            -- and a reconnecting client asks for what came after the last id it saw.
+            CREATE TABLE alert_log (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, partition_key text NOT NULL, stream_id text NOT NULL,
+                version bigint NOT NULL, change text NOT NULL, at timestamptz NOT NULL, payload text NOT NULL,
+                UNIQUE (stream_id, version));
+            -- A scoped replay reads one township's changes in order.
+            CREATE INDEX ix_alert_log_partition ON alert_log (partition_key, id);
+            """),
     ];
 
     /// <inheritdoc />

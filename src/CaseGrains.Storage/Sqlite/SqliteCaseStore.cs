@@ -135,5 +135,15 @@ public sealed class SqliteCaseStore : AdoNetCaseStore
             -- Activation reads the grain's whole state from its current-state row instead of replaying its stream.
             ALTER TABLE grain_index ADD COLUMN state TEXT;
             """),
+        new(5, "alert changes, replayable", """
+            -- Every raised or cleared alert, committed with the case events that caused it: live streams send them in id order
+            -- and a reconnecting client asks for what came after the last id it saw.
+            CREATE TABLE alert_log (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, partition_key TEXT NOT NULL, stream_id TEXT NOT NULL,
+                version INTEGER NOT NULL, change TEXT NOT NULL, at INTEGER NOT NULL, payload TEXT NOT NULL,
+                UNIQUE (stream_id, version));
+            -- A scoped replay reads one township's changes in order.
+            CREATE INDEX ix_alert_log_partition ON alert_log (partition_key, id);
+            """),
     ];
 }
