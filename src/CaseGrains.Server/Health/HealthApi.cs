@@ -19,10 +19,9 @@ internal static class HealthApi
                 return TypedResults.Ok(new HealthAnswer("ready", store.ProviderName));
             }
             http.Response.Headers.RetryAfter = GatewayPlumbing.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return TypedResults.Problem(
-                title: "Not ready",
-                detail: health.Reachable ? "Schema migrations are pending." : "The database cannot be reached.",
-                statusCode: StatusCodes.Status503ServiceUnavailable);
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable,
+                health.Reachable ? GatewayErrors.NotReady : GatewayErrors.StorageUnavailable, "Not ready",
+                health.Reachable ? "Schema migrations are pending." : "The database cannot be reached.");
         }).WithName("Readyz").WithTags("Health").AllowAnonymous();
     }
 }
