@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 
 namespace CaseGrains.Server.Infrastructure;
 
@@ -87,7 +88,27 @@ internal static class GatewayPlumbing
         app.UseRateLimiter();
         app.UseAuthorization();
         app.MapOpenApi();
+        app.MapApiReference();
     }
+
+    /// <summary>
+    /// <c>/docs</c>: the API reference page over <c>/openapi/v1.json</c>, open without a token, served from the package
+    /// itself (no CDN, no web fonts, no telemetry) so that it works on a township's closed network.
+    /// </summary>
+    private static void MapApiReference(this WebApplication app) => app.MapScalarApiReference("/docs", options =>
+    {
+        options.Title = "CaseGrains API reference";
+        options.DefaultFonts = false;
+        options.Telemetry = false;
+        options.HideClientButton = true;
+        options.AddHeaderContent("""
+            <p style="margin:0;padding:8px 16px;font:14px sans-serif;background:#fff8e1;border-bottom:1px solid #e0c97f">
+            Every <code>/api</code> call needs a bearer token. On a self-hosted service mint one at the repository root:
+            <code>dotnet run --project src/CaseGrains.Server -- token --role officer --township &lt;id&gt;</code>
+            (roles <code>officer</code>, <code>supervisor</code>, <code>reporter</code>, <code>admin</code>), then paste it under Authentication.
+            The document itself is <a href="/openapi/v1.json">/openapi/v1.json</a>.</p>
+            """);
+    }).AllowAnonymous();
 }
 
 /// <summary>

@@ -14,11 +14,15 @@ internal static class TownshipsApi
 {
     public static void MapTownships(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/townships/{townshipId}").WithTags("Township");
+        var group = routes.MapGroup("/api/townships/{townshipId}").WithTag("Township",
+            "乡镇 — a township, its county, and its roster of responsible leaders (包案领导); the access log of reads of personal data.");
 
         group.MapPut("/", PutTownshipAsync)
             .RequireAuthorization(Policies.Administer)
             .WithName("PutTownship")
+            .Documented("Create or rename a township",
+                "Creates the township (201, with `Location`) or updates its name and county (200). Admins only.")
+            .SendsETag()
             .Produces<TownshipView>(StatusCodes.Status201Created)
             .Produces<TownshipView>()
             .ProducesValidationProblem();
@@ -26,12 +30,17 @@ internal static class TownshipsApi
         group.MapGet("/", GetTownshipAsync)
             .RequireAuthorization(Policies.ReadCases)
             .WithName("GetTownship")
+            .Documented("Read a township and its roster", "The township, its county and every leader on its roster, active or not.")
+            .SendsETag()
             .Produces<TownshipView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPut("/leaders/{leaderId}", PutLeaderAsync)
             .RequireAuthorization(Policies.KeepRoster)
             .WithName("PutLeader")
+            .Documented("Add or update a leader on the roster (包案领导)",
+                "Adds the leader or updates their name, title and whether they are active; only active leaders can be assigned to cases. Supervisors and admins.")
+            .SendsETag()
             .Produces<TownshipView>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -39,7 +48,10 @@ internal static class TownshipsApi
         group.MapGet("/access-log", AccessLogAsync)
             .RequireAuthorization(Policies.Administer)
             .WithName("GetAccessLog")
+            .Documented("Read the access log of personal data",
+                "The latest reads of unmasked personal data in the township, newest first: who, which case, why; never the data itself. `limit` 1 to 1000 (default 100). Admins only.")
             .Produces<IReadOnlyList<AccessLogEntry>>()
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
