@@ -127,7 +127,7 @@ internal static class TownshipsApi
 }
 
 /// <summary>Creates or renames a township.</summary>
-public sealed record TownshipRequest(string? Name, string? CountyId) : IValidatedRequest
+public sealed partial record TownshipRequest(string? Name, string? CountyId) : IValidatedRequest
 {
     void IValidatedRequest.Validate(FieldErrors errors)
     {
@@ -141,7 +141,7 @@ public sealed record TownshipRequest(string? Name, string? CountyId) : IValidate
 }
 
 /// <summary>Adds or updates a leader (包案领导) on the roster.</summary>
-public sealed record LeaderRequest(string? Name, string? Title, bool? Active) : IValidatedRequest
+public sealed partial record LeaderRequest(string? Name, string? Title, bool? Active) : IValidatedRequest
 {
     void IValidatedRequest.Validate(FieldErrors errors)
     {
@@ -152,7 +152,7 @@ public sealed record LeaderRequest(string? Name, string? Title, bool? Active) : 
 }
 
 /// <summary>A township and its roster.</summary>
-public sealed record TownshipView(string Id, string Name, string CountyId, IReadOnlyList<LeaderView> Leaders, long Version)
+public sealed partial record TownshipView(string Id, string Name, string CountyId, IReadOnlyList<LeaderView> Leaders, long Version)
 {
     internal static TownshipView From(TownshipSnapshot snapshot) => new(
         snapshot.State.Id, snapshot.State.Name, snapshot.State.CountyId,
