@@ -244,6 +244,28 @@ public sealed class OpenApiTests(OpenApiDocumentFixture fixture) : IClassFixture
         Assert.NotNull(contract.Check("PATCH", "/api/townships/t1/petitions/2024-XF-0001", 200, json, [], "{}").Violation);
     }
 
+    [Fact]
+    public async Task The_reference_page_is_served_without_a_token_from_the_service_itself_and_says_how_to_get_one()
+    {
+        var page = await _world.SendAsync(HttpMethod.Get, "/docs/", token: null);
+        Assert.Equal(200, page.Code);
+        Assert.Equal("text/html", page.MediaType);
+        Assert.Contains("dotnet run --project src/CaseGrains.Server -- token --role officer --township", page.Body, StringComparison.Ordinal);
+        Assert.Contains("openapi/v1.json", page.Body, StringComparison.Ordinal);
+        Assert.Equal(200, (await _world.SendAsync(HttpMethod.Get, "/docs", token: null)).Code);
+        // Its scripts come from the service (a township's network may reach nothing else), also without a token.
+        var scripts = System.Text.RegularExpressions.Regex.Matches(page.Body, "src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(scripts);
+        foreach (var script in scripts)
+        {
+            Assert.DoesNotContain("//", script, StringComparison.Ordinal);
+            var asset = await _world.SendAsync(HttpMethod.Get, "/docs/" + script, token: null);
+            Assert.True(asset.Code == 200 && asset.MediaType?.Contains("javascript", StringComparison.Ordinal) == true, $"{script}: {asset}");
+        }
+        // The document says the same about tokens.
+        Assert.Contains("token --role officer --township", _document.GetProperty("info").GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
     private JsonElement Operation(EndpointSpec spec)
         => _document.GetProperty("paths").GetProperty(EndpointTable.Normalize(spec.Pattern)).GetProperty(spec.Method.ToLowerInvariant());
 
