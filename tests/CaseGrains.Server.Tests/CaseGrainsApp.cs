@@ -66,7 +66,11 @@ public sealed class CaseGrainsApp : WebApplicationFactory<Program>
     });
 
     /// <summary>An HTTP client on the real port whose every answer must match the served document (else the request throws).</summary>
-    public HttpClient CheckedClient() => CreateDefaultClient(BaseAddressOf(), new ContractCheckingHandler(ContractAsync, Exchanges));
+    public HttpClient CheckedClient() => CreateDefaultClient(BaseAddressOf(),
+        // The handlers CreateClient() uses (redirects, cookies: the redirect handler also buffers request bodies, so they
+        // go out with a Content-Length), then the check, innermost, so that it sees every answer on the wire.
+        new Microsoft.AspNetCore.Mvc.Testing.Handlers.RedirectHandler(), new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(),
+        new ContractCheckingHandler(ContractAsync, Exchanges));
 
     private Uri BaseAddressOf()
     {

@@ -333,13 +333,13 @@ internal static class OpenApiSetup
             [
                 new JsonObject
                 {
-                ["type"] = "https://httpstatuses.io/409",
-                ["title"] = "Not allowed in the case's current state",
-                ["status"] = 409,
-                ["detail"] = "The petition has not been accepted.",
-                ["code"] = "petition.not-accepted",
-                ["messageZh"] = "信访件尚未受理，不能办理此事项。",
-                ["traceId"] = "00-3ed4adc7f57435525c2179acc57b66eb-1c53ffda87b5b660-00",
+                    ["type"] = "https://httpstatuses.io/409",
+                    ["title"] = "Not allowed in the case's current state",
+                    ["status"] = 409,
+                    ["detail"] = "The petition has not been accepted.",
+                    ["code"] = "petition.not-accepted",
+                    ["messageZh"] = "此信访件尚未受理。",
+                    ["traceId"] = "00-3ed4adc7f57435525c2179acc57b66eb-1c53ffda87b5b660-00",
                 },
             ],
         };
