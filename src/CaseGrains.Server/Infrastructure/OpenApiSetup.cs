@@ -238,7 +238,6 @@ internal static class OpenApiSetup
     private static Task TransformDocument(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         document.Info.Title = "CaseGrains gateway API";
-        document.Info.Version = "1";
         document.Info.Description = """
             Petitions (信访件), disputes (矛盾纠纷), townships and their rosters, and the year figures (统计) of township governments.
             The contract is `api.md`; this document describes every answer the service gives.
