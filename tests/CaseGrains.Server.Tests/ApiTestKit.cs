@@ -135,7 +135,8 @@ internal sealed class ApiWorld : IAsyncDisposable
     private ApiWorld(CaseGrainsApp app)
     {
         App = app;
-        _http = app.CreateClient();
+        // Every answer any API test receives through the world is checked against the served document.
+        _http = app.CheckedClient();
         _http.Timeout = TimeSpan.FromSeconds(60);
         AdminToken = app.Token(Roles.Admin, subject: "admin-root");
     }

@@ -53,6 +53,31 @@ public sealed class CaseGrainsApp : WebApplicationFactory<Program>
 
     public string ConnectionString { get; }
 
+    /// <summary>Every answer the app's test clients received, each checked against the served document.</summary>
+    internal ConcurrentQueue<Exchange> Exchanges { get; } = new();
+
+    private Task<OpenApiContract>? _contract;
+
+    /// <summary>The served <c>/openapi/v1.json</c> as a validator, read once.</summary>
+    internal Task<OpenApiContract> ContractAsync() => LazyInitializer.EnsureInitialized(ref _contract, async () =>
+    {
+        using var client = CreateClient();
+        return OpenApiContract.Parse(await client.GetStringAsync("/openapi/v1.json"));
+    });
+
+    /// <summary>An HTTP client on the real port whose every answer must match the served document (else the request throws).</summary>
+    public HttpClient CheckedClient() => CreateDefaultClient(BaseAddressOf(),
+        // The handlers CreateClient() uses (redirects, cookies: the redirect handler also buffers request bodies, so they
+        // go out with a Content-Length), then the check, innermost, so that it sees every answer on the wire.
+        new Microsoft.AspNetCore.Mvc.Testing.Handlers.RedirectHandler(), new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(),
+        new ContractCheckingHandler(ContractAsync, Exchanges));
+
+    private Uri BaseAddressOf()
+    {
+        using var probe = CreateClient();
+        return probe.BaseAddress!;
+    }
+
     /// <summary>Every log line written so far (message, state values and exception text).</summary>
     public ConcurrentQueue<string> Logs { get; } = new();
 
@@ -89,7 +114,7 @@ public sealed class CaseGrainsApp : WebApplicationFactory<Program>
     /// <summary>An HTTP client on the real port, with a bearer token when a role is given.</summary>
     public HttpClient Client(string? role = null, string[]? townships = null, string[]? counties = null, string? subject = null)
     {
-        var client = CreateClient();
+        var client = CheckedClient();
         if (role is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(role, townships, counties, subject));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CaseGrains.Testing;
 
 namespace CaseGrains.Server.Tests;
@@ -146,6 +147,124 @@ public sealed class OpenApiTests(OpenApiDocumentFixture fixture) : IClassFixture
         var answer = await _world.SendAsync(HttpMethod.Get, "/openapi/v1.json", token: null);
         Assert.Equal("application/json", answer.MediaType);
         Assert.Contains("bearer", answer.Body, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Every_operation_has_a_summary_a_description_a_tag_with_a_description_and_declared_security()
+    {
+        var tags = _document.GetProperty("tags").EnumerateArray()
+            .Where(t => t.TryGetProperty("description", out var d) && d.GetString() is { Length: > 0 })
+            .Select(t => t.GetProperty("name").GetString()).ToHashSet();
+        var problems = new List<string>();
+        foreach (var path in _document.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var at = $"{operation.Name.ToUpperInvariant()} {path.Name}";
+                foreach (var member in new[] { "summary", "description", "operationId" })
+                {
+                    if (!operation.Value.TryGetProperty(member, out var text) || text.GetString() is not { Length: > 0 })
+                    {
+                        problems.Add($"{at}: no {member}");
+                    }
+                }
+                if (!operation.Value.TryGetProperty("tags", out var used) || !used.EnumerateArray().Any() || used.EnumerateArray().Any(t => !tags.Contains(t.GetString())))
+                {
+                    problems.Add($"{at}: no tag, or a tag without a description");
+                }
+                if (!operation.Value.TryGetProperty("security", out var security))
+                {
+                    problems.Add($"{at}: no security declared");
+                }
+                else if (path.Name.StartsWith("/api", StringComparison.Ordinal) != (security.GetArrayLength() > 0))
+                {
+                    problems.Add($"{at}: /api operations need the bearer scheme, probes none");
+                }
+                foreach (var answer in operation.Value.GetProperty("responses").EnumerateObject().Where(r => r.Name[0] is '4' or '5'))
+                {
+                    if (answer.Value.GetProperty("content").EnumerateObject().Select(c => (c.Name, Ref: c.Value.GetProperty("schema").GetProperty("$ref").GetString()))
+                        .SingleOrDefault() != ("application/problem+json", "#/components/schemas/Problem"))
+                    {
+                        problems.Add($"{at}: the {answer.Name} answer is not the one Problem schema");
+                    }
+                }
+            }
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.DoesNotContain("/", _document.GetProperty("servers")[0].GetProperty("url").GetString()![^1..], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_error_schema_declares_every_field_an_error_answer_carries()
+    {
+        var problem = _document.GetProperty("components").GetProperty("schemas").GetProperty("Problem");
+        Describes(problem, "problem", "type", "title", "status", "detail", "code", "messageZh", "traceId", "errors");
+        var required = problem.GetProperty("required").EnumerateArray().Select(r => r.GetString()).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "type", "title", "status", "detail", "code", "messageZh", "traceId" }, required);
+        Assert.False(_document.GetProperty("components").GetProperty("schemas").TryGetProperty("ProblemDetails", out _));
+    }
+
+    [Fact]
+    public async Task The_contract_check_refuses_what_the_issue_found_and_accepts_null_where_the_view_allows_it()
+    {
+        var contract = await _world.App.ContractAsync();
+        const string json = "application/json";
+        const string problemJson = "application/problem+json";
+        var view = _document.GetProperty("paths").GetProperty("/api/townships/{townshipId}/petitions/{caseId}").GetProperty("get")
+            .GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty(json).GetProperty("example");
+        string Mutated(string field, JsonNode? value)
+        {
+            var node = JsonNode.Parse(view.GetRawText())!.AsObject();
+            node[field] = value;
+            return node.ToJsonString();
+        }
+        Exchange Petition(string body, string[]? headers = null)
+            => contract.Check("GET", "/api/townships/t1/petitions/2024-XF-0001", 200, json, headers ?? ["ETag"], body);
+
+        // Null in a nullable enum is valid; a value outside the enum, null in a non-nullable one or an undeclared field is not.
+        Assert.Null(Petition(Mutated("reviewDecision", null)).Violation);
+        Assert.Null(Petition(Mutated("rating", "satisfied")).Violation);
+        Assert.NotNull(Petition(Mutated("rating", "happy")).Violation);
+        Assert.NotNull(Petition(Mutated("status", null)).Violation);
+        Assert.NotNull(Petition(Mutated("receivedAt", "2024-03-05")).Violation);
+        Assert.NotNull(Petition(Mutated("undeclared", 1)).Violation);
+        Assert.Contains("Location", Petition(view.GetRawText(), ["ETag", "Location"]).Violation, StringComparison.Ordinal);
+
+        // An error answer without code, messageZh or traceId, or with a field the schema does not have.
+        const string complete = """{"type":"t","title":"Not found","status":404,"detail":"d","code":"case.not-found","messageZh":"案件不存在。","traceId":"00-1-2-00"}""";
+        Assert.Null(contract.Check("GET", "/api/townships/t1/petitions/2024-XF-0001", 404, problemJson, [], complete).Violation);
+        foreach (var field in new[] { "code", "messageZh", "traceId" })
+        {
+            var lacking = JsonNode.Parse(complete)!.AsObject();
+            lacking.Remove(field);
+            Assert.NotNull(contract.Check("GET", "/api/townships/t1/petitions/2024-XF-0001", 404, problemJson, [], lacking.ToJsonString()).Violation);
+        }
+        Assert.NotNull(contract.Check("GET", "/api/townships/t1/petitions/2024-XF-0001", 404, problemJson, [], complete.Replace("}", ",\"extra\":1}", StringComparison.Ordinal)).Violation);
+        Assert.NotNull(contract.Check("GET", "/api/townships/t1/petitions/2024-XF-0001", 418, problemJson, [], complete).Violation);
+        Assert.NotNull(contract.Check("GET", "/api/townships/t1/petitions/2024-XF-0001", 404, json, [], complete).Violation);
+        Assert.NotNull(contract.Check("PATCH", "/api/townships/t1/petitions/2024-XF-0001", 200, json, [], "{}").Violation);
+    }
+
+    [Fact]
+    public async Task The_reference_page_is_served_without_a_token_from_the_service_itself_and_says_how_to_get_one()
+    {
+        var page = await _world.SendAsync(HttpMethod.Get, "/docs/", token: null);
+        Assert.Equal(200, page.Code);
+        Assert.Equal("text/html", page.MediaType);
+        Assert.Contains("dotnet run --project src/CaseGrains.Server -- token --role officer --township", page.Body, StringComparison.Ordinal);
+        Assert.Contains("openapi/v1.json", page.Body, StringComparison.Ordinal);
+        Assert.Equal(200, (await _world.SendAsync(HttpMethod.Get, "/docs", token: null)).Code);
+        // Its scripts come from the service (a township's network may reach nothing else), also without a token.
+        var scripts = System.Text.RegularExpressions.Regex.Matches(page.Body, "src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(scripts);
+        foreach (var script in scripts)
+        {
+            Assert.DoesNotContain("//", script, StringComparison.Ordinal);
+            var asset = await _world.SendAsync(HttpMethod.Get, "/docs/" + script, token: null);
+            Assert.True(asset.Code == 200 && asset.MediaType?.Contains("javascript", StringComparison.Ordinal) == true, $"{script}: {asset}");
+        }
+        // The document says the same about tokens.
+        Assert.Contains("token --role officer --township", _document.GetProperty("info").GetProperty("description").GetString(), StringComparison.Ordinal);
     }
 
     private JsonElement Operation(EndpointSpec spec)

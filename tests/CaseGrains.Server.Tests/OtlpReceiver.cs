@@ -3,11 +3,14 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace CaseGrains.Server.Tests;
 
 /// <summary>
-/// A loopback OTLP/HTTP collector: it accepts protobuf exports and decodes just enough of
+/// A loopback OTLP collector, over HTTP (protobuf bodies on <c>/v1/traces</c>, <c>/v1/metrics</c>) or over
+/// gRPC (HTTP/2 without TLS; length-prefixed protobuf messages on the collector services' Export methods,
+/// answered with an empty message and <c>grpc-status: 0</c>). It decodes just enough of
 /// ExportTraceServiceRequest to list spans (trace id, span id, parent id, name).
 /// </summary>
 internal sealed class OtlpReceiver : IAsyncDisposable
@@ -26,13 +29,34 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
     public ConcurrentQueue<byte[]> MetricExports { get; } = new();
 
-    public static async Task<OtlpReceiver> StartAsync()
+    public static async Task<OtlpReceiver> StartAsync(string protocol = Telemetry.OtlpOptions.HttpProtobuf)
     {
         var port = ServerProcess.FreePort();
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var grpc = protocol == Telemetry.OtlpOptions.Grpc;
+        // gRPC is HTTP/2; without TLS the client speaks it with prior knowledge, so the port serves HTTP/2 only.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, port,
+            listen => listen.Protocols = grpc ? HttpProtocols.Http2 : HttpProtocols.Http1AndHttp2));
         var app = builder.Build();
         var receiver = new OtlpReceiver(app, port);
+        if (grpc)
+        {
+            app.MapPost("/opentelemetry.proto.collector.trace.v1.TraceService/Export", async (HttpContext context) =>
+            {
+                foreach (var span in DecodeSpans(await ReadGrpcMessageAsync(context.Request)))
+                {
+                    receiver.Spans.Enqueue(span);
+                }
+                await AnswerGrpcAsync(context.Response);
+            });
+            app.MapPost("/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", async (HttpContext context) =>
+            {
+                receiver.MetricExports.Enqueue(await ReadGrpcMessageAsync(context.Request));
+                await AnswerGrpcAsync(context.Response);
+            });
+            await app.StartAsync();
+            return receiver;
+        }
         app.MapPost("/v1/traces", async (HttpRequest request) =>
         {
             var body = await ReadAsync(request);
@@ -49,6 +73,26 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         });
         await app.StartAsync();
         return receiver;
+    }
+
+    /// <summary>One gRPC message: a compressed flag (always 0 here), a big-endian length, the protobuf bytes.</summary>
+    private static async Task<byte[]> ReadGrpcMessageAsync(HttpRequest request)
+    {
+        var frame = await ReadAsync(request);
+        if (frame.Length < 5 || frame[0] != 0)
+        {
+            throw new InvalidDataException("Expected one uncompressed gRPC message.");
+        }
+        var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(1, 4));
+        return frame[5..(5 + length)];
+    }
+
+    /// <summary>An empty Export…ServiceResponse, then the OK status in the trailers.</summary>
+    private static async Task AnswerGrpcAsync(HttpResponse response)
+    {
+        response.ContentType = "application/grpc";
+        await response.Body.WriteAsync(new byte[5]);
+        response.AppendTrailer("grpc-status", "0");
     }
 
     private static async Task<byte[]> ReadAsync(HttpRequest request)

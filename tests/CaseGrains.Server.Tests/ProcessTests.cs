@@ -69,6 +69,40 @@ public sealed class ProcessTests
         Assert.Contains(expected, line, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("Auth__SigningKey", "not-base64!", "Auth:SigningKey")]
+    [InlineData("Auth__Authority", "not a url", "Auth:Authority")]
+    [InlineData("Grains__CollectionAge", "00:00:00", "Grains:CollectionAge")]
+    [InlineData("Grains__ResponseTimeout", "-00:00:01", "Grains:ResponseTimeout")]
+    [InlineData("Grains__MaxConflictRetries", "0", "Grains:MaxConflictRetries")]
+    [InlineData("Reminders__RefreshInterval", "00:00:00", "Reminders:RefreshInterval")]
+    [InlineData("Deadlines__TimeZone", "Mars/Olympus_Mons", "Deadlines")]
+    [InlineData("Deadlines__DueSoonDays", "-1", "Deadlines")]
+    [InlineData("Otlp__Endpoint", "collector-without-scheme", "Otlp:Endpoint")]
+    [InlineData("Otlp__Protocol", "carrier-pigeon", "Otlp:Protocol")]
+    [InlineData("Otlp__ExportIntervalMilliseconds", "0", "Otlp:ExportIntervalMilliseconds")]
+    [InlineData("RateLimit__PermitsPerMinute", "0", "RateLimit:PermitsPerMinute")]
+    [InlineData("RateLimit__Burst", "abc", "RateLimit")]
+    [InlineData("Orleans__SiloPort", "0", "Orleans:SiloPort")]
+    [InlineData("Orleans__ClusterId", "two words", "Orleans:ClusterId")]
+    [InlineData("Orleans__AdvertisedAddress", "0.0.0.0", "Orleans:AdvertisedAddress")]
+    public async Task Every_options_class_refuses_a_bad_value_at_start_with_one_clear_line(string setting, string value, string expected)
+    {
+        var folder = ServerProcess.NewWorkingDirectory();
+        await using var server = ServerProcess.Start(folder, new Dictionary<string, string>
+        {
+            [setting] = value,
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ServerProcess.FreePort()}",
+        });
+        await server.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.NotEqual(0, server.ExitCode);
+        var lines = server.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var line = Assert.Single(lines);
+        Assert.StartsWith("casegrains: ", line, StringComparison.Ordinal);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_migrate_verb_prepares_a_database()
     {

@@ -27,6 +27,9 @@ public sealed class RateLimitTests
         Assert.NotEmpty(limited);
         Assert.All(limited, a => Assert.NotNull(a.Headers.RetryAfter));
         Assert.Equal("application/problem+json", limited[0].Content.Headers.ContentType?.MediaType);
+        var problem = System.Text.Json.JsonDocument.Parse(await limited[0].Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("rate.limited", problem.GetProperty("code").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("messageZh").GetString()));
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync("/api/townships/t1")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await greedy.GetAsync("/healthz")).StatusCode);
     }

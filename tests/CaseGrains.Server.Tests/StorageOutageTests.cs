@@ -33,6 +33,9 @@ public sealed class StorageOutageTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, command.StatusCode);
         Assert.NotNull(command.Headers.RetryAfter);
         Assert.Equal("application/problem+json", command.Content.Headers.ContentType?.MediaType);
+        var problem = System.Text.Json.JsonDocument.Parse(await command.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("storage.unavailable", problem.GetProperty("code").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("messageZh").GetString()));
         var registration = await officer.PostAsJsonAsync("/api/townships/t1/petitions", Petition());
         Assert.Equal(HttpStatusCode.ServiceUnavailable, registration.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/healthz")).StatusCode);

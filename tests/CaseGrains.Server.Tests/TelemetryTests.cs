@@ -8,16 +8,23 @@ namespace CaseGrains.Server.Tests;
 
 public sealed class TelemetryTests
 {
-    [Fact]
-    public async Task A_command_arrives_at_an_otlp_collector_as_one_trace_from_http_through_the_grain_to_the_append()
+    [Theory]
+    [InlineData(Telemetry.OtlpOptions.Grpc)]
+    [InlineData(Telemetry.OtlpOptions.HttpProtobuf)]
+    public async Task A_command_arrives_at_an_otlp_collector_as_one_trace_from_http_through_the_grain_to_the_append(string protocol)
     {
-        await using var collector = await OtlpReceiver.StartAsync();
-        await using var app = await CaseGrainsApp.StartAsync(StoreKind.Sqlite, new Dictionary<string, string?>
+        await using var collector = await OtlpReceiver.StartAsync(protocol);
+        var settings = new Dictionary<string, string?>
         {
             ["Otlp:Endpoint"] = collector.Endpoint.ToString(),
-            ["Otlp:Protocol"] = "http/protobuf",
             ["Otlp:ExportIntervalMilliseconds"] = "200",
-        });
+        };
+        if (protocol != Telemetry.OtlpOptions.Grpc)
+        {
+            // gRPC is the default: only the other protocol is configured.
+            settings["Otlp:Protocol"] = protocol;
+        }
+        await using var app = await CaseGrainsApp.StartAsync(StoreKind.Sqlite, settings);
         await app.CreateTownshipAsync("t1", "c1");
         using var officer = app.Client(Roles.Officer, ["t1"]);
         (await officer.PostAsJsonAsync("/api/townships/t1/petitions", new

@@ -31,11 +31,16 @@ internal static class AlertsApi
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertFeed>());
     }
 
+    private const string Tag = "预警 — overdue and due-soon cases: lists from the townships' alert indexes, and a live stream of changes.";
+
     public static void MapAlerts(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/api/townships/{townshipId}/alerts", TownshipAlertsAsync)
             .RequireAuthorization(Policies.ReadCases)
-            .WithTags("Alert")
+            .WithTag("Alert", Tag)
+            .Documented("List a township's overdue and due-soon cases",
+                "Every case of the township with an alert in force (已超期 or 即将到期), most days overdue first. Filters: alert, leaderId, caseKind. "
+                + "Days are counted now, in the deployment's time zone. Officers, supervisors and admins of the township's scope.")
             .WithName("GetTownshipAlerts")
             .Produces<IReadOnlyList<AlertView>>()
             .ProducesValidationProblem()
@@ -43,14 +48,21 @@ internal static class AlertsApi
 
         routes.MapGet("/api/alerts", AllAlertsAsync)
             .RequireAuthorization(Policies.ReadCases)
-            .WithTags("Alert")
+            .WithTag("Alert", Tag)
+            .Documented("List the overdue and due-soon cases of the caller's scope",
+                "Every alert in force in the townships and counties the caller's token names (all townships for admins), most days overdue first. "
+                + "Filters: alert (overdue, dueSoon), leaderId, caseKind (petition, dispute).")
             .WithName("GetAlerts")
             .Produces<IReadOnlyList<AlertView>>()
             .ProducesValidationProblem();
 
         routes.MapGet("/api/alerts/stream", StreamAsync)
             .RequireAuthorization(Policies.ReadCases)
-            .WithTags("Alert")
+            .WithTag("Alert", Tag)
+            .Documented("Stream alert changes as they happen (server-sent events)",
+                "text/event-stream: `event: alert` when a case becomes due soon or overdue, `event: cleared` when its alert no longer applies; "
+                + "`data` is the alert item, `id` orders the changes. Send Last-Event-ID (or ?lastEventId=) on reconnecting to receive what was missed first. "
+                + "A comment line comes at least every 10 s. Only changes in the caller's scope are sent.")
             .WithName("StreamAlerts")
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesValidationProblem();

@@ -42,10 +42,10 @@ internal static class AuthSetup
                     OnChallenge = async context =>
                     {
                         context.HandleResponse();
-                        await Problems.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "Unauthorized",
+                        await Problems.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized, GatewayErrors.Unauthorized, "Unauthorized",
                             "A valid bearer token is required.");
                     },
-                    OnForbidden = context => Problems.WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden, "Forbidden",
+                    OnForbidden = context => Problems.WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden, GatewayErrors.Forbidden, "Forbidden",
                         "Your role may not do this."),
                 };
             });

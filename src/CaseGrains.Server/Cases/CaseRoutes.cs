@@ -37,26 +37,32 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
 {
     private const int MaxPageSize = 200;
 
-    /// <summary>Maps the routes under <c>/api/townships/{townshipId}/{segment}</c>.</summary>
-    public RouteGroupBuilder Map<TRegisterRequest>(IEndpointRouteBuilder routes, string tag)
+    /// <summary>Maps the routes under <c>/api/townships/{townshipId}/{segment}</c>; <paramref name="docs"/> names the case kind in the document.</summary>
+    public RouteGroupBuilder Map<TRegisterRequest>(IEndpointRouteBuilder routes, string tag, CaseKindDocs docs)
         where TRegisterRequest : class, ICommandRequest<TRegister>
     {
-        var group = routes.MapGroup($"/api/townships/{{townshipId}}/{segment}").WithTags(tag);
+        ArgumentNullException.ThrowIfNull(docs);
+        var group = routes.MapGroup($"/api/townships/{{townshipId}}/{segment}").WithTag(tag, docs.TagDescription);
 
         group.MapPost("/", (string townshipId, JsonBody<TRegisterRequest> body, HttpContext http, Caller caller,
                 TownshipScope scope, IGrainFactory grains, Idempotency idempotency, ICaseStore store, DeadlinePolicy policy, TimeProvider time)
             => RegisterAsync(townshipId, body, http, caller, scope, grains, idempotency, store, policy, time))
             .RequireAuthorization(Policies.WriteCases)
             .WithName($"Register{tag}")
+            .Documented($"Register a {docs.Singular} ({docs.RegisterZh})", docs.RegisterDescription)
+            .HonoursIdempotencyKey()
+            .SendsETag()
             .Produces(StatusCodes.Status201Created, viewType)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapGet("/", ListAsync)
             .RequireAuthorization(Policies.ReadCases)
             .WithName($"List{tag}")
+            .Documented($"List {docs.Plural}",
+                $"The township's {docs.Plural}, newest first, from the current-state rows: filter by `status`, `leaderId`, `overdue` (a running deadline has passed) " +
+                "and `year` of registration; `page` from 1, `pageSize` 1 to 200 (default 20). No personal data.")
             .Produces<PagedList<CaseListItem>>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -64,12 +70,18 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
         group.MapGet("/{caseId}", ViewAsync)
             .RequireAuthorization(Policies.ReadCases)
             .WithName($"Get{tag}")
+            .Documented($"Read a {docs.Singular}",
+                $"The {docs.Singular} as it stands now, with its deadlines as of today. Officers and admins see personal data in full (the read is recorded in the access log); " +
+                "supervisors see it masked (`张*`, `138****5678`). `ETag` is its version.")
+            .SendsETag()
             .Produces(StatusCodes.Status200OK, viewType)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/{caseId}/events", EventsAsync)
             .RequireAuthorization(Policies.ReadCases)
             .WithName($"Get{tag}Events")
+            .Documented($"Read a {docs.Singular}'s audit trail",
+                $"Every event of the {docs.Singular} in order: its version, type, when it was recorded, who did it (the token's subject) and its data, personal data masked as on the view.")
             .Produces<IReadOnlyList<CaseEventView>>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -77,7 +89,7 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
     }
 
     /// <summary>Maps <c>POST …/{caseId}/{verb}</c> running the command its body describes.</summary>
-    public void MapCommand<TRequest>(RouteGroupBuilder group, string verb, string policy, string name)
+    public void MapCommand<TRequest>(RouteGroupBuilder group, string verb, string policy, string name, string summary, string description)
         where TRequest : class, ICommandRequest<TCommand>
     {
         group.MapPost($"/{{caseId}}/{verb}", (string townshipId, string caseId, JsonBody<TRequest> body, HttpContext http, Caller caller,
@@ -85,11 +97,13 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
             => ExecuteAsync(verb, townshipId, caseId, body.Problem, body.Value?.ToCommand(), http, caller, scope, grains, store, policy, time))
             .RequireAuthorization(policy)
             .WithName(name)
+            .Documented(summary, description + " Answers with the case as it now stands; nothing is written when it is refused.")
+            .HonoursIfMatch()
+            .SendsETag()
             .Produces(StatusCodes.Status200OK, viewType)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
@@ -262,6 +276,9 @@ internal sealed class CaseRoutes<TState, TRegister, TCommand, TGrain>(
     }
 
 }
+
+/// <summary>How the document names a case kind: its tag, and its registration.</summary>
+internal sealed record CaseKindDocs(string Singular, string Plural, string RegisterZh, string TagDescription, string RegisterDescription);
 
 /// <summary>What a view needs besides the case: may the caller see personal data, the rules, and now.</summary>
 internal sealed record CaseViewContext(bool FullPersonalData, DeadlinePolicy Policy, DateTimeOffset Now)

@@ -5,7 +5,7 @@ using CaseGrains.Server.Infrastructure;
 namespace CaseGrains.Server.Disputes;
 
 /// <summary>Registers a dispute (矛盾纠纷登记).</summary>
-public sealed record RegisterDisputeRequest(
+public sealed partial record RegisterDisputeRequest(
     DisputeSource? Source, DateTimeOffset? ReportedAt, string? Category, string? Subject, string? Summary,
     IReadOnlyList<PersonRequest?>? Parties, RiskLevel? RiskLevel, string? Village = null) : ICommandRequest<RegisterDispute>
 {
@@ -28,7 +28,7 @@ public sealed record RegisterDisputeRequest(
 }
 
 /// <summary>受理; the planned procedure may set a shorter limit.</summary>
-public sealed record AcceptDisputeRequest(DateTimeOffset? At, MediationProcedure? Procedure = null) : ICommandRequest<DisputeCommand>
+public sealed partial record AcceptDisputeRequest(DateTimeOffset? At, MediationProcedure? Procedure = null) : ICommandRequest<DisputeCommand>
 {
     void IValidatedRequest.Validate(FieldErrors errors) => errors.Required("at", At);
 
@@ -63,7 +63,7 @@ public sealed record MediateRequest(DateTimeOffset? At, string? Note) : ICommand
 }
 
 /// <summary>化解: simple or general procedure, oral or written agreement.</summary>
-public sealed record ResolveDisputeRequest(DateTimeOffset? At, MediationProcedure? Procedure, AgreementForm? Agreement) : ICommandRequest<DisputeCommand>
+public sealed partial record ResolveDisputeRequest(DateTimeOffset? At, MediationProcedure? Procedure, AgreementForm? Agreement) : ICommandRequest<DisputeCommand>
 {
     void IValidatedRequest.Validate(FieldErrors errors)
     {
@@ -77,7 +77,7 @@ public sealed record ResolveDisputeRequest(DateTimeOffset? At, MediationProcedur
 }
 
 /// <summary>调解不成, with the route the parties were told.</summary>
-public sealed record FailDisputeRequest(DateTimeOffset? At, ReferralRoute? Referral, string? Note) : ICommandRequest<DisputeCommand>
+public sealed partial record FailDisputeRequest(DateTimeOffset? At, ReferralRoute? Referral, string? Note) : ICommandRequest<DisputeCommand>
 {
     void IValidatedRequest.Validate(FieldErrors errors)
     {

@@ -5,7 +5,7 @@ using CaseGrains.Server.Cases;
 namespace CaseGrains.Server.Disputes;
 
 /// <summary>A dispute as the API shows it; mirrors the petition view.</summary>
-public sealed record DisputeView(
+public sealed partial record DisputeView(
     string Id, string TownshipId, DisputeStatus Status, DisputeSource Source, string Category, string Subject, string Summary,
     string? Village, IReadOnlyList<PersonView> Parties, RiskLevel RiskLevel, DateTimeOffset ReportedAt, DateTimeOffset? AcceptedAt,
     string? LeaderId, IReadOnlyList<string> Mediators, int MediationCount, MediationProcedure? PlannedProcedure,

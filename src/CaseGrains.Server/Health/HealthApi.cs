@@ -9,7 +9,9 @@ internal static class HealthApi
     public static void MapHealth(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/healthz", () => TypedResults.Ok(new HealthAnswer("up", null)))
-            .WithName("Healthz").WithTags("Health").AllowAnonymous();
+            .WithName("Healthz").AllowAnonymous()
+            .WithTag("Health", "Liveness and readiness probes for load balancers and systemd; no token.")
+            .Documented("Liveness", "Answers 200 while the process runs.");
 
         routes.MapGet("/readyz", async Task<IResult> (ICaseStore store, HttpContext http, CancellationToken cancellationToken) =>
         {
@@ -19,11 +21,14 @@ internal static class HealthApi
                 return TypedResults.Ok(new HealthAnswer("ready", store.ProviderName));
             }
             http.Response.Headers.RetryAfter = GatewayPlumbing.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return TypedResults.Problem(
-                title: "Not ready",
-                detail: health.Reachable ? "Schema migrations are pending." : "The database cannot be reached.",
-                statusCode: StatusCodes.Status503ServiceUnavailable);
-        }).WithName("Readyz").WithTags("Health").AllowAnonymous();
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable,
+                health.Reachable ? GatewayErrors.NotReady : GatewayErrors.StorageUnavailable, "Not ready",
+                health.Reachable ? "Schema migrations are pending." : "The database cannot be reached.");
+        }).WithName("Readyz").AllowAnonymous()
+            .WithTag("Health", "Liveness and readiness probes for load balancers and systemd; no token.")
+            .Documented("Readiness", "Answers 200 when the database is reachable and its schema migrated; otherwise 503 with `Retry-After`.")
+            .Produces<HealthAnswer>()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 }
 

@@ -50,6 +50,11 @@ internal static class CoreSetup
         // options validation (one line, exit 1), so here it falls back to the defaults instead of throwing.
         var storage = TryBind<StorageOptions>(configuration, StorageOptions.SectionName);
         var orleans = TryBind<OrleansOptions>(configuration, OrleansOptions.SectionName);
+        if (new OrleansOptionsValidator().Validate(null, orleans).Failed)
+        {
+            // Orleans would refuse these first with its own words (or throw while building); ours name the setting.
+            orleans = new OrleansOptions();
+        }
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(cluster =>

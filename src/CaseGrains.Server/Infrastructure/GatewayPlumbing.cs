@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 
 namespace CaseGrains.Server.Infrastructure;
 
@@ -35,18 +36,8 @@ internal static class GatewayPlumbing
             options.SerializerOptions.PropertyNameCaseInsensitive = false;
         });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
-        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-        {
-            // Answers the framework writes itself (unknown route, wrong method, wrong media type) get a detail too.
-            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
-            {
-                StatusCodes.Status404NotFound => "No such resource.",
-                StatusCodes.Status405MethodNotAllowed => "This method is not allowed on this path.",
-                StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
-                _ => context.ProblemDetails.Title,
-            };
-            context.ProblemDetails.Type ??= $"https://httpstatuses.io/{context.ProblemDetails.Status}";
-        });
+        // Every error answer, whoever writes it, is completed in one place: code, messageZh, traceId, detail.
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = GatewayErrors.Complete);
         // A query value that does not bind (page=abc) becomes an exception the handler turns into a field error.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<GatewayExceptionHandler>();
@@ -79,7 +70,7 @@ internal static class GatewayPlumbing
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "1";
-                await Problems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",
+                await Problems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, GatewayErrors.RateLimited, "Too many requests",
                     "You are sending requests faster than this service allows; slow down and retry.");
             };
         });
@@ -97,7 +88,27 @@ internal static class GatewayPlumbing
         app.UseRateLimiter();
         app.UseAuthorization();
         app.MapOpenApi();
+        app.MapApiReference();
     }
+
+    /// <summary>
+    /// <c>/docs</c>: the API reference page over <c>/openapi/v1.json</c>, open without a token, served from the package
+    /// itself (no CDN, no web fonts, no telemetry) so that it works on a township's closed network.
+    /// </summary>
+    private static void MapApiReference(this WebApplication app) => app.MapScalarApiReference("/docs", options =>
+    {
+        options.Title = "CaseGrains API reference";
+        options.DefaultFonts = false;
+        options.Telemetry = false;
+        options.HideClientButton = true;
+        options.AddHeaderContent("""
+            <p style="margin:0;padding:8px 16px;font:14px sans-serif;background:#fff8e1;border-bottom:1px solid #e0c97f">
+            Every <code>/api</code> call needs a bearer token. On a self-hosted service mint one at the repository root:
+            <code>dotnet run --project src/CaseGrains.Server -- token --role officer --township &lt;id&gt;</code>
+            (roles <code>officer</code>, <code>supervisor</code>, <code>reporter</code>, <code>admin</code>), then paste it under Authentication.
+            The document itself is <a href="/openapi/v1.json">/openapi/v1.json</a>.</p>
+            """);
+    }).AllowAnonymous();
 }
 
 /// <summary>
@@ -120,24 +131,26 @@ internal sealed partial class GatewayExceptionHandler(IProblemDetailsService pro
                     Title = "Invalid request",
                     Detail = "The request has invalid fields; nothing was changed.",
                     Type = "https://httpstatuses.io/400",
+                    Extensions = { ["code"] = GatewayErrors.RequestInvalid },
                 },
             });
         }
-        var (status, title, detail) = exception switch
+        var (status, code, title, detail) = exception switch
         {
-            StorageUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
+            StorageUnavailableException => (StatusCodes.Status503ServiceUnavailable, GatewayErrors.StorageUnavailable, "Storage unavailable",
                 "The database cannot be reached right now; nothing was changed. Retry later."),
-            ObjectDisposedException => (StatusCodes.Status503ServiceUnavailable, "Shutting down",
+            ObjectDisposedException => (StatusCodes.Status503ServiceUnavailable, GatewayErrors.ShuttingDown, "Shutting down",
                 "This node is shutting down; nothing was changed. Retry on another node or later."),
-            TimeoutException => (StatusCodes.Status503ServiceUnavailable, "Busy",
+            TimeoutException => (StatusCodes.Status503ServiceUnavailable, GatewayErrors.Timeout, "Busy",
                 "The case did not answer in time; it may or may not have applied the command. Read it before retrying."),
             // A silo died or left while the call was on its way: the grain comes back on another silo.
-            SiloUnavailableException or OrleansMessageRejectionException or ClientNotAvailableException => (StatusCodes.Status503ServiceUnavailable, "Node unavailable",
+            SiloUnavailableException or OrleansMessageRejectionException or ClientNotAvailableException => (StatusCodes.Status503ServiceUnavailable,
+                GatewayErrors.NodeUnavailable, "Node unavailable",
                 "The node holding the case went away; nothing was changed unless the case says so. Read it, then retry."),
-            StreamVersionConflictException => (StatusCodes.Status409Conflict, "Concurrent change",
+            StreamVersionConflictException => (StatusCodes.Status409Conflict, GatewayErrors.ConcurrentChange, "Concurrent change",
                 "The case was changed by someone else at the same time; read it again and retry."),
-            BadHttpRequestException bad => (bad.StatusCode, "Bad request", "The request could not be read."),
-            _ => (StatusCodes.Status500InternalServerError, "Internal error", "An unexpected error occurred."),
+            BadHttpRequestException bad => (bad.StatusCode, GatewayErrors.ForStatus(bad.StatusCode), "Bad request", "The request could not be read."),
+            _ => (StatusCodes.Status500InternalServerError, GatewayErrors.Internal, "Internal error", "An unexpected error occurred."),
         };
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
@@ -153,7 +166,7 @@ internal sealed partial class GatewayExceptionHandler(IProblemDetailsService pro
         {
             HttpContext = httpContext,
             Exception = exception,
-            ProblemDetails = { Status = status, Title = title, Detail = detail, Type = $"https://httpstatuses.io/{status}" },
+            ProblemDetails = { Status = status, Title = title, Detail = detail, Type = $"https://httpstatuses.io/{status}", Extensions = { ["code"] = code } },
         });
     }
 

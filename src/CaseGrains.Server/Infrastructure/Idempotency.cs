@@ -47,7 +47,7 @@ internal sealed class Idempotency(ICaseStore store)
             // A request with the same key committed while this one was deciding: its case is the answer.
             return await store.GetIdempotencyRecordAsync(scope, key) is { } winner
                 ? await ReplayAsync(http, winner, hash, replay)
-                : Problems.Conflict("The first request with this Idempotency-Key is still running; retry shortly.");
+                : Problems.Conflict(GatewayErrors.IdempotencyInProgress, "The first request with this Idempotency-Key is still running; retry shortly.");
         }
         return Answer(http, outcome);
     }
@@ -56,9 +56,8 @@ internal sealed class Idempotency(ICaseStore store)
     {
         if (record.RequestHash != hash)
         {
-            return TypedResults.Problem(title: "Idempotency key reused",
-                detail: "This Idempotency-Key was used with a different request; use a new key.",
-                statusCode: StatusCodes.Status422UnprocessableEntity, type: "https://httpstatuses.io/422");
+            return Problems.Status(StatusCodes.Status422UnprocessableEntity, GatewayErrors.IdempotencyKeyReused, "Idempotency key reused",
+                "This Idempotency-Key was used with a different request; use a new key.");
         }
         http.Response.Headers["Idempotent-Replayed"] = "true";
         return await replay(record.Location!);

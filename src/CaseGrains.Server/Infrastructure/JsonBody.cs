@@ -94,8 +94,8 @@ internal sealed class JsonBody<T> : IEndpointParameterMetadataProvider where T :
     {
         if (context.Request.HasJsonContentType() is false)
         {
-            return new(null, TypedResults.Problem(title: "Unsupported media type", detail: "Send the body as application/json.",
-                statusCode: StatusCodes.Status415UnsupportedMediaType, type: "https://httpstatuses.io/415"));
+            return new(null, Problems.Status(StatusCodes.Status415UnsupportedMediaType, GatewayErrors.UnsupportedMediaType,
+                "Unsupported media type", "Send the body as application/json."));
         }
         var options = StrictEnums.For(context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
         T? value;
@@ -110,8 +110,8 @@ internal sealed class JsonBody<T> : IEndpointParameterMetadataProvider where T :
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return new(null, TypedResults.Problem(title: "Payload too large", detail: "The body is larger than the limit.",
-                statusCode: StatusCodes.Status413PayloadTooLarge, type: "https://httpstatuses.io/413"));
+            return new(null, Problems.Status(StatusCodes.Status413PayloadTooLarge, GatewayErrors.PayloadTooLarge,
+                "Payload too large", "The body is larger than the limit."));
         }
         if (value is null)
         {

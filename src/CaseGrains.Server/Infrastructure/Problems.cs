@@ -10,14 +10,27 @@ internal static class Problems
 {
     public static ProblemHttpResult NotFound(string what = "case") => TypedResults.Problem(
         title: "Not found", detail: $"No such {what} in your scope.", statusCode: StatusCodes.Status404NotFound,
-        type: "https://httpstatuses.io/404");
+        type: "https://httpstatuses.io/404", extensions: Coded(what switch
+        {
+            "township" => ErrorCodes.TownshipNotFound,
+            "county" => GatewayErrors.CountyNotFound,
+            _ => ErrorCodes.CaseNotFound,
+        }));
 
     public static ValidationProblem Validation(IDictionary<string, string[]> errors, string? detail = null) => TypedResults.ValidationProblem(
         errors, detail: detail ?? "The request has invalid fields; nothing was changed.", title: "Invalid request",
-        type: "https://httpstatuses.io/400");
+        type: "https://httpstatuses.io/400", extensions: Coded(GatewayErrors.RequestInvalid));
 
-    public static ProblemHttpResult Conflict(string detail) => TypedResults.Problem(
-        title: "Concurrent change", detail: detail, statusCode: StatusCodes.Status409Conflict, type: "https://httpstatuses.io/409");
+    public static ProblemHttpResult Conflict(string code, string detail) => TypedResults.Problem(
+        title: "Concurrent change", detail: detail, statusCode: StatusCodes.Status409Conflict, type: "https://httpstatuses.io/409",
+        extensions: Coded(code));
+
+    /// <summary>A gateway answer of any status with its stable code (and the code's Chinese message).</summary>
+    public static ProblemHttpResult Status(int status, string code, string title, string detail) => TypedResults.Problem(
+        title: title, detail: detail, statusCode: status, type: $"https://httpstatuses.io/{status}", extensions: Coded(code));
+
+    /// <summary>The extensions naming a gateway code and its Chinese message.</summary>
+    public static Dictionary<string, object?> Coded(string code) => new() { ["code"] = code, ["messageZh"] = GatewayErrors.MessageZh(code) };
 
     public static ValidationProblem Field(string field, string message) => Validation(new Dictionary<string, string[]> { [field] = [message] });
 
@@ -45,13 +58,18 @@ internal static class Problems
             type: $"https://httpstatuses.io/{status}", extensions: extensions);
     }
 
-    public static Task WriteAsync(HttpContext context, int status, string title, string detail)
+    public static Task WriteAsync(HttpContext context, int status, string code, string title, string detail)
     {
         context.Response.StatusCode = status;
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = $"https://httpstatuses.io/{status}" };
+        foreach (var (key, value) in Coded(code))
+        {
+            problem.Extensions[key] = value;
+        }
         return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = $"https://httpstatuses.io/{status}" },
+            ProblemDetails = problem,
         }).AsTask();
     }
 

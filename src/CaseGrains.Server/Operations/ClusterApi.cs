@@ -22,7 +22,10 @@ internal static class ClusterApi
     {
         routes.MapGet("/api/cluster", ClusterAsync)
             .RequireAuthorization(Policies.Administer)
-            .WithTags("Operations")
+            .WithTag("Operations", "For operators: the Orleans cluster behind the service.")
+            .Documented("Read the cluster's silos and active grains",
+                "Every silo in the membership table with its address, status and start, and how many petition, dispute and township grains "
+                + "(and Orleans' own) are active now. Admins only.")
             .WithName("GetCluster")
             .Produces<ClusterView>();
     }

@@ -5,7 +5,7 @@ using CaseGrains.Server.Infrastructure;
 namespace CaseGrains.Server.Petitions;
 
 /// <summary>Registers a petition (登记).</summary>
-public sealed record RegisterPetitionRequest(
+public sealed partial record RegisterPetitionRequest(
     PetitionChannel? Channel, DateTimeOffset? ReceivedAt, string? Subject, string? Summary, string? Category,
     IReadOnlyList<PersonRequest?>? Petitioners, int? Headcount = null, string? Village = null, string? RepeatOf = null,
     string? ExternalOrderId = null, DateOnly? PlatformDueOn = null) : ICommandRequest<RegisterPetition>
@@ -31,7 +31,7 @@ public sealed record RegisterPetitionRequest(
 }
 
 /// <summary>受理.</summary>
-public sealed record AcceptPetitionRequest(DateTimeOffset? At) : ICommandRequest<PetitionCommand>
+public sealed partial record AcceptPetitionRequest(DateTimeOffset? At) : ICommandRequest<PetitionCommand>
 {
     void IValidatedRequest.Validate(FieldErrors errors) => errors.Required("at", At);
 
@@ -40,7 +40,7 @@ public sealed record AcceptPetitionRequest(DateTimeOffset? At) : ICommandRequest
 }
 
 /// <summary>不予受理, with the legal route told to the petitioner.</summary>
-public sealed record DeclinePetitionRequest(DateTimeOffset? At, string? Reason, DeclineRoute? Route) : ICommandRequest<PetitionCommand>
+public sealed partial record DeclinePetitionRequest(DateTimeOffset? At, string? Reason, DeclineRoute? Route) : ICommandRequest<PetitionCommand>
 {
     void IValidatedRequest.Validate(FieldErrors errors)
     {
@@ -54,7 +54,7 @@ public sealed record DeclinePetitionRequest(DateTimeOffset? At, string? Reason, 
 }
 
 /// <summary>包案: the responsible leader from the roster, and handling officers.</summary>
-public sealed record AssignPetitionRequest(string? LeaderId, IReadOnlyList<string?>? Handlers = null) : ICommandRequest<PetitionCommand>
+public sealed partial record AssignPetitionRequest(string? LeaderId, IReadOnlyList<string?>? Handlers = null) : ICommandRequest<PetitionCommand>
 {
     void IValidatedRequest.Validate(FieldErrors errors)
     {
@@ -94,7 +94,7 @@ public sealed record ExtendPetitionRequest(int? Days, string? Reason, string? Ap
 }
 
 /// <summary>办结, with the outcome and the reply.</summary>
-public sealed record ConcludePetitionRequest(DateTimeOffset? At, PetitionOutcome? Outcome, string? Reply) : ICommandRequest<PetitionCommand>
+public sealed partial record ConcludePetitionRequest(DateTimeOffset? At, PetitionOutcome? Outcome, string? Reply) : ICommandRequest<PetitionCommand>
 {
     void IValidatedRequest.Validate(FieldErrors errors)
     {
@@ -108,7 +108,7 @@ public sealed record ConcludePetitionRequest(DateTimeOffset? At, PetitionOutcome
 }
 
 /// <summary>满意度评价.</summary>
-public sealed record EvaluatePetitionRequest(SatisfactionRating? Rating) : ICommandRequest<PetitionCommand>
+public sealed partial record EvaluatePetitionRequest(SatisfactionRating? Rating) : ICommandRequest<PetitionCommand>
 {
     void IValidatedRequest.Validate(FieldErrors errors) => errors.Required("rating", Rating);
 

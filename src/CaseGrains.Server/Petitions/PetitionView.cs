@@ -5,7 +5,7 @@ using CaseGrains.Server.Cases;
 namespace CaseGrains.Server.Petitions;
 
 /// <summary>A petition as <c>api.md</c> shows it, plus the dates of its later steps.</summary>
-public sealed record PetitionView(
+public sealed partial record PetitionView(
     string Id, string TownshipId, PetitionStatus Status, PetitionChannel Channel, string Category, string Subject, string Summary,
     string? Village, IReadOnlyList<PersonView> Petitioners, int? Headcount, bool Collective, string? RepeatOf,
     DateTimeOffset ReceivedAt, DateTimeOffset? AcceptedAt, string? LeaderId, IReadOnlyList<string> Handlers,

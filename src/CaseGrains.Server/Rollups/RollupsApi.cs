@@ -14,18 +14,25 @@ internal static class RollupsApi
 {
     public static void MapRollups(this IEndpointRouteBuilder routes)
     {
+        const string tag = "统计 — the year figures of the 法治政府建设 report, per township and per county, as of any date; every rate with its parts and formula.";
         routes.MapGet("/api/townships/{townshipId}/rollups/{year:int}", TownshipRollupAsync)
             .RequireAuthorization(Policies.ReadRollups)
-            .WithTags("Rollup")
+            .WithTag("Rollup", tag)
             .WithName("GetTownshipRollup")
+            .Documented("Read a township's year figures",
+                "The township's figures for the cases registered in `year`, as they stood at the end of `asOf` (yyyy-MM-dd, default today). " +
+                "A rate's `value` is null when its denominator is 0.")
             .Produces<TownshipRollup>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         routes.MapGet("/api/counties/{countyId}/rollups/{year:int}", CountyRollupAsync)
             .RequireAuthorization(Policies.ReadRollups)
-            .WithTags("Rollup")
+            .WithTag("Rollup", tag)
             .WithName("GetCountyRollup")
+            .Documented("Read a county's year figures",
+                "The county's townships added up (rates from the summed parts), and each township's own figures in `townships`. " +
+                "Callers with the county in their scope, and admins.")
             .Produces<CountyRollup>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -1,6 +1,7 @@
 using CaseGrains.Grains;
 using CaseGrains.Grains.Cases;
 using CaseGrains.Storage;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -21,11 +22,21 @@ internal static class TelemetrySetup
 
     public static void AddCaseGrainsTelemetry(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<OtlpOptions>().Bind(builder.Configuration.GetSection(OtlpOptions.SectionName));
+        builder.Services.AddOptions<OtlpOptions>().Bind(builder.Configuration.GetSection(OtlpOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<OtlpOptions>, OtlpOptionsValidator>();
         builder.Services.AddHostedService<OverdueGaugeRefresher>();
         var options = new OtlpOptions();
-        builder.Configuration.GetSection(OtlpOptions.SectionName).Bind(options);
-        if (options.Endpoint is null)
+        try
+        {
+            builder.Configuration.GetSection(OtlpOptions.SectionName).Bind(options);
+        }
+        catch (InvalidOperationException)
+        {
+            // A value that does not convert is reported at start by the options validation (one line, exit 1).
+            return;
+        }
+        // No endpoint: nothing is exported. A wrong setting is reported at start by the validator, not half-wired here.
+        if (options.Endpoint is null || new OtlpOptionsValidator().Validate(null, options).Failed)
         {
             return;
         }
@@ -47,7 +58,7 @@ internal static class TelemetrySetup
 
     private static void Configure(OtlpExporterOptions otlp, OtlpOptions options, string signalPath)
     {
-        var http = options.Protocol.Equals("http/protobuf", StringComparison.OrdinalIgnoreCase);
+        var http = options.Protocol.Equals(OtlpOptions.HttpProtobuf, StringComparison.OrdinalIgnoreCase);
         otlp.Protocol = http ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
         // Over HTTP the signal's path is part of the endpoint when it is set in code.
         otlp.Endpoint = http ? new Uri(options.Endpoint!, signalPath) : options.Endpoint!;

@@ -14,11 +14,15 @@ internal static class TownshipsApi
 {
     public static void MapTownships(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/townships/{townshipId}").WithTags("Township");
+        var group = routes.MapGroup("/api/townships/{townshipId}").WithTag("Township",
+            "乡镇 — a township, its county, and its roster of responsible leaders (包案领导); the access log of reads of personal data.");
 
         group.MapPut("/", PutTownshipAsync)
             .RequireAuthorization(Policies.Administer)
             .WithName("PutTownship")
+            .Documented("Create or rename a township",
+                "Creates the township (201, with `Location`) or updates its name and county (200). Admins only.")
+            .SendsETag()
             .Produces<TownshipView>(StatusCodes.Status201Created)
             .Produces<TownshipView>()
             .ProducesValidationProblem();
@@ -26,12 +30,17 @@ internal static class TownshipsApi
         group.MapGet("/", GetTownshipAsync)
             .RequireAuthorization(Policies.ReadCases)
             .WithName("GetTownship")
+            .Documented("Read a township and its roster", "The township, its county and every leader on its roster, active or not.")
+            .SendsETag()
             .Produces<TownshipView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPut("/leaders/{leaderId}", PutLeaderAsync)
             .RequireAuthorization(Policies.KeepRoster)
             .WithName("PutLeader")
+            .Documented("Add or update a leader on the roster (包案领导)",
+                "Adds the leader or updates their name, title and whether they are active; only active leaders can be assigned to cases. Supervisors and admins.")
+            .SendsETag()
             .Produces<TownshipView>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -39,7 +48,10 @@ internal static class TownshipsApi
         group.MapGet("/access-log", AccessLogAsync)
             .RequireAuthorization(Policies.Administer)
             .WithName("GetAccessLog")
+            .Documented("Read the access log of personal data",
+                "The latest reads of unmasked personal data in the township, newest first: who, which case, why; never the data itself. `limit` 1 to 1000 (default 100). Admins only.")
             .Produces<IReadOnlyList<AccessLogEntry>>()
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
@@ -115,7 +127,7 @@ internal static class TownshipsApi
 }
 
 /// <summary>Creates or renames a township.</summary>
-public sealed record TownshipRequest(string? Name, string? CountyId) : IValidatedRequest
+public sealed partial record TownshipRequest(string? Name, string? CountyId) : IValidatedRequest
 {
     void IValidatedRequest.Validate(FieldErrors errors)
     {
@@ -129,7 +141,7 @@ public sealed record TownshipRequest(string? Name, string? CountyId) : IValidate
 }
 
 /// <summary>Adds or updates a leader (包案领导) on the roster.</summary>
-public sealed record LeaderRequest(string? Name, string? Title, bool? Active) : IValidatedRequest
+public sealed partial record LeaderRequest(string? Name, string? Title, bool? Active) : IValidatedRequest
 {
     void IValidatedRequest.Validate(FieldErrors errors)
     {
@@ -140,7 +152,7 @@ public sealed record LeaderRequest(string? Name, string? Title, bool? Active) : 
 }
 
 /// <summary>A township and its roster.</summary>
-public sealed record TownshipView(string Id, string Name, string CountyId, IReadOnlyList<LeaderView> Leaders, long Version)
+public sealed partial record TownshipView(string Id, string Name, string CountyId, IReadOnlyList<LeaderView> Leaders, long Version)
 {
     internal static TownshipView From(TownshipSnapshot snapshot) => new(
         snapshot.State.Id, snapshot.State.Name, snapshot.State.CountyId,
