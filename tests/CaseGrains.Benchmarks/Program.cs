@@ -5,6 +5,23 @@ using CaseGrains.Benchmarks;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+// --api: the service binary through HTTP on a durable PostgreSQL, beside pgbench (Api/ApiBenchmark.cs).
+if (args.Contains("--api"))
+{
+    var apiOptions = CaseGrains.Benchmarks.Api.ApiBenchmarkOptions.Parse([.. args.Where(a => a != "--api")], out var apiError);
+    if (apiOptions is null)
+    {
+        if (apiError is not null)
+        {
+            Console.Error.WriteLine(apiError);
+        }
+        Console.Error.WriteLine(CaseGrains.Benchmarks.Api.ApiBenchmarkOptions.Usage);
+    Console.Error.WriteLine("   or: CaseGrains.Benchmarks --api ... (--api --help for its options)");
+        return apiError is null ? 0 : 2;
+    }
+    return await CaseGrains.Benchmarks.Api.ApiBenchmark.RunAsync(apiOptions);
+}
+
 var options = BenchmarkOptions.Parse(args, out var error);
 if (options is null)
 {
@@ -13,6 +30,7 @@ if (options is null)
         Console.Error.WriteLine(error);
     }
     Console.Error.WriteLine(BenchmarkOptions.Usage);
+    Console.Error.WriteLine("   or: CaseGrains.Benchmarks --api ... (--api --help for its options)");
     return error is null ? 0 : 2;
 }
 
