@@ -62,6 +62,9 @@ public sealed class PostgresCaseStore : AdoNetCaseStore, IAsyncDisposable
         => exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     /// <inheritdoc />
+    protected override string? ViolatedTable(Exception exception) => (exception as PostgresException)?.TableName;
+
+    /// <inheritdoc />
     protected override bool IsTransient(Exception exception) => exception switch
     {
         // Connection failures, admin shutdown, too many connections, serialization clashes: try again later.
