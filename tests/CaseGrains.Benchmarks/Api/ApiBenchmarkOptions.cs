@@ -29,8 +29,9 @@ internal sealed record ApiBenchmarkOptions(
           starts a private PostgreSQL cluster with durable settings (fsync, synchronous_commit, full_page_writes on)
           and the service binary on loopback ports, then measures each shape at each connection count beside pgbench.
           --duration S        seconds per shape and connection count, and per pgbench run (default 10, at most 120)
-          --warmup S          unmeasured seconds of each shape at the largest count before any run (default 10; 0 for none),
-                              and up to 2 s of it before each measured run
+          --warmup S          at most this many unmeasured seconds of each shape at the largest count before any run, in
+                              5 s rounds until the service's CPU per request stops falling (default 60; 0 for none),
+                              and 2 s before each measured run
           --connections L     comma-separated concurrent connections (default 1,8,32; each 1 to 256)
           --shapes L          any of register, progress, read (default all three)
           --townships T       townships the load is spread over (default 40)
@@ -44,7 +45,7 @@ internal sealed record ApiBenchmarkOptions(
     /// <summary>Parses the arguments after <c>--api</c>; null and an error message when they do not make sense.</summary>
     public static ApiBenchmarkOptions? Parse(IReadOnlyList<string> args, out string? error)
     {
-        var options = new ApiBenchmarkOptions(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), [1, 8, 32], AllShapes, 40, 400, 10_000, 100_000, false, null);
+        var options = new ApiBenchmarkOptions(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60), [1, 8, 32], AllShapes, 40, 400, 10_000, 100_000, false, null);
         error = null;
         for (var i = 0; i < args.Count; i++)
         {
