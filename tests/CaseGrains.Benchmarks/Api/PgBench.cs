@@ -6,7 +6,11 @@ using Npgsql;
 namespace CaseGrains.Benchmarks.Api;
 
 /// <summary>What pgbench achieved at one client count.</summary>
-internal sealed record PgBenchResult(int Clients, double Tps, double LatencyAverageMs, double PostgresCpuMsPerTransaction, string CommandLine);
+internal sealed record PgBenchResult(int Clients, double Tps, double LatencyAverageMs, double PostgresCpuMsPerTransaction, string CommandLine)
+{
+    /// <summary>The API shape this run was measured beside.</summary>
+    public string Shape { get; init; } = "";
+}
 
 /// <summary>
 /// pgbench with a custom script of one single-row INSERT per transaction into a small table, on the same

@@ -47,6 +47,10 @@ internal sealed class ServiceProcess : IAsyncDisposable
         get
         {
             _process.Refresh();
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The service exited ({_process.ExitCode}) during the run:\n{Tail}");
+            }
             return _process.TotalProcessorTime;
         }
     }
