@@ -49,10 +49,15 @@ internal static class ApiBenchmark
         var results = new List<LoadResult>();
         var pgbenchResults = new List<PgBenchResult>();
         var statements = new List<(string Shape, int Connections, IReadOnlyList<StatementStat> Rows, long Requests, string Wal)>();
-        var traces = new List<string>();
+        var profiles = new List<string>();
         TimeSpan readyEmpty;
         long residentAfter;
-        await using (var service = ServiceProcess.Start(connectionString, key, work))
+        var perf = options.ProfileShape is null ? null : PerfProfile.Find();
+        if (options.ProfileShape is not null && perf is null)
+        {
+            Log("perf is not installed (Debian: linux-perf): no profile");
+        }
+        await using (var service = ServiceProcess.Start(connectionString, key, work, perf is null ? null : PerfProfile.ServiceEnvironment))
         {
             readyEmpty = await service.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
             Log($"service ready in {readyEmpty.TotalSeconds:F2} s on {service.Address} (pid {service.Id})");
@@ -107,7 +112,10 @@ internal static class ApiBenchmark
                     {
                         await ExecuteAsync(connectionString, "SELECT pg_stat_statements_reset(), pg_stat_reset(), pg_stat_reset_shared('wal')");
                     }
-                    var trace = options.TraceShape == $"{shape}@{connections}" ? StartTrace(service.Id, options.Duration, work) : null;
+                    // The profile skips the run's first and last second.
+                    var profile = perf is not null && options.ProfileShape == $"{shape}@{connections}"
+                        ? PerfProfile.Start(perf, service.Id, options.Duration - TimeSpan.FromSeconds(2), work)
+                        : ((Process Process, string File)?)null;
                     Log($"{shape}, {connections} connections, {options.Duration.TotalSeconds:F0} s");
                     var result = await LoadRun.RunAsync(shape, connections, options.Duration, service.Address, expected, factory, Cpu);
                     results.Add(result);
@@ -117,9 +125,10 @@ internal static class ApiBenchmark
                         statements.Add((shape, connections, await StatementStat.ReadAsync(connectionString), result.Requests,
                             await StatementStat.WalAsync(connectionString, result.Requests)));
                     }
-                    if (trace is not null)
+                    if (profile is { } recording)
                     {
-                        traces.Add(await FinishTraceAsync(trace.Value.Process, trace.Value.File, $"{shape}@{connections}"));
+                        profiles.Add(await PerfProfile.FinishAsync(perf!, recording.Process, recording.File, $"{shape} at {connections} connections",
+                            result.ServiceCpuMsPerRequest));
                     }
                 }
             }
@@ -140,7 +149,7 @@ internal static class ApiBenchmark
             readiness = await MeasureReadinessAsync(cluster, options, key, work);
         }
 
-        Report(options, postgres, readyEmpty, results, pgbenchResults, statements, traces, memory, readiness, residentAfter);
+        Report(options, postgres, readyEmpty, results, pgbenchResults, statements, profiles, memory, readiness, residentAfter);
         TryDelete(work);
         var failed = results.Sum(r => r.Errors) + (memory is { Check: not "ok" } ? 1 : 0) + (readiness is { Check: not "ok" } ? 1 : 0);
         return failed == 0 ? 0 : 1;
@@ -277,53 +286,9 @@ internal static class ApiBenchmark
             service.ResidentBytes, check);
     }
 
-    private static (Process Process, string File)? StartTrace(int pid, TimeSpan duration, string work)
-    {
-        var tool = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "dotnet-trace");
-        if (!File.Exists(tool))
-        {
-            Log("dotnet-trace is not installed (dotnet tool install -g dotnet-trace): no trace");
-            return null;
-        }
-        var file = Path.Combine(work, $"service-{pid}.nettrace");
-        var seconds = Math.Max(1, (int)duration.TotalSeconds - 2);
-        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])["collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "--profile", "dotnet-sampled-thread-time",
-                     "--duration", $"00:00:00:{seconds:D2}", "-o", file])
-        {
-            start.ArgumentList.Add(argument);
-        }
-        var process = Process.Start(start)!;
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        return (process, file);
-    }
-
-    private static async Task<string> FinishTraceAsync(Process trace, string file, string label)
-    {
-        await trace.WaitForExitAsync();
-        trace.Dispose();
-        var kept = Path.Combine(Path.GetTempPath(), $"casegrains-{label.Replace('@', '-')}-{DateTime.UtcNow:yyyyMMddHHmmss}.nettrace");
-        if (!File.Exists(file))
-        {
-            return $"trace of {label}: no file was written";
-        }
-        File.Move(file, kept);
-        var tool = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "dotnet-trace");
-        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in (string[])["report", kept, "topN", "-n", "25"])
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var report = Process.Start(start)!;
-        var text = await report.StandardOutput.ReadToEndAsync();
-        await report.WaitForExitAsync();
-        return $"trace of {label} (sampled thread time, exclusive; kept at {kept}):\n{text.TrimEnd()}";
-    }
-
     private static void Report(ApiBenchmarkOptions options, string postgres, TimeSpan readyEmpty, IReadOnlyList<LoadResult> results,
         IReadOnlyList<PgBenchResult> pgbench, IReadOnlyList<(string Shape, int Connections, IReadOnlyList<StatementStat> Rows, long Requests, string Wal)> statements,
-        IReadOnlyList<string> traces, ActivationMemoryResult? memory, ReadinessResult? readiness, long residentAfter)
+        IReadOnlyList<string> profiles, ActivationMemoryResult? memory, ReadinessResult? readiness, long residentAfter)
     {
         Console.WriteLine("CaseGrains through-the-API benchmark");
         Console.WriteLine($"command line: {Environment.CommandLine}");
@@ -376,7 +341,7 @@ internal static class ApiBenchmark
             Console.Write(stats);
             Console.WriteLine();
         }
-        traces.ToList().ForEach(t => { Console.WriteLine(t); Console.WriteLine(); });
+        profiles.ToList().ForEach(p => { Console.Write(p); Console.WriteLine(); });
 
         Console.WriteLine($"Time to ready, empty database: {readyEmpty.TotalSeconds:F2} s from process start to /readyz 200. "
             + $"Service resident memory after the runs: {residentAfter / 1048576.0:F0} MiB.");

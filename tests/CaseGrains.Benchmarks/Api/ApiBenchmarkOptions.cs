@@ -13,7 +13,7 @@ internal sealed record ApiBenchmarkOptions(
     int MemoryCases,
     int SeedCases,
     bool StatementStats,
-    string? TraceShape)
+    string? ProfileShape)
 {
     /// <summary>The shapes, in the order they run at each connection count.</summary>
     public static readonly IReadOnlyList<string> AllShapes = ["register", "progress", "read"];
@@ -25,7 +25,7 @@ internal sealed record ApiBenchmarkOptions(
     public const string Usage = """
         usage: CaseGrains.Benchmarks --api [--duration S] [--warmup S] [--connections 1,8,32] [--shapes register,progress,read]
                                            [--townships T] [--cases C] [--memory-cases M] [--seed-cases K]
-                                           [--statement-stats] [--trace SHAPE@CONNECTIONS]
+                                           [--statement-stats] [--profile SHAPE@CONNECTIONS]
           starts a private PostgreSQL cluster with durable settings (fsync, synchronous_commit, full_page_writes on)
           and the service binary on loopback ports, then measures each shape at each connection count beside pgbench.
           --duration S        seconds per shape and connection count, and per pgbench run (default 10, at most 120)
@@ -39,7 +39,7 @@ internal sealed record ApiBenchmarkOptions(
           --memory-cases M    petitions activated in-process for the memory per active case grain (default 10000; 0 skips)
           --seed-cases K      petitions seeded through the case store for the time to ready (default 100000; 0 skips)
           --statement-stats   load pg_stat_statements and print what PostgreSQL ran per request of each measured shape
-          --trace S@N         run dotnet-trace (if installed) on the service during shape S at N connections
+          --profile S@N       sample the service's CPU with perf during shape S at N connections and print where it went
         """;
 
     /// <summary>Parses the arguments after <c>--api</c>; null and an error message when they do not make sense.</summary>
@@ -91,11 +91,11 @@ internal sealed record ApiBenchmarkOptions(
                 case "--seed-cases" when TryCount(value, 0, 1_000_000, out var seed):
                     options = options with { SeedCases = seed };
                     break;
-                case "--trace" when value.Split('@') is [var shape, var count] && AllShapes.Contains(shape) && TryCount(count, 1, 256, out _):
-                    options = options with { TraceShape = value };
+                case "--profile" when value.Split('@') is [var shape, var count] && AllShapes.Contains(shape) && TryCount(count, 1, 256, out _):
+                    options = options with { ProfileShape = value };
                     break;
                 case "--duration" or "--warmup" or "--connections" or "--shapes" or "--townships" or "--cases"
-                    or "--memory-cases" or "--seed-cases" or "--trace":
+                    or "--memory-cases" or "--seed-cases" or "--profile":
                     error = $"{name} {value}: not an accepted value.";
                     return null;
                 default:

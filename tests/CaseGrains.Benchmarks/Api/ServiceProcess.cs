@@ -66,7 +66,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the service on PostgreSQL with a signing key, a high rate limit and free ports.</summary>
-    public static ServiceProcess Start(string connectionString, byte[] signingKey, string workingDirectory)
+    public static ServiceProcess Start(string connectionString, byte[] signingKey, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
@@ -90,6 +90,10 @@ internal sealed class ServiceProcess : IAsyncDisposable
         start.Environment["Orleans__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
         // Each run is its own cluster, whatever else shares this machine.
         start.Environment["Orleans__ClusterId"] = "bench-" + Guid.NewGuid().ToString("N")[..8];
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         var started = Stopwatch.GetTimestamp();
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         return new ServiceProcess(process, address, started);
