@@ -19,7 +19,16 @@ if (args.Contains("--api"))
     Console.Error.WriteLine("   or: CaseGrains.Benchmarks --api ... (--api --help for its options)");
         return apiError is null ? 0 : 2;
     }
-    return await CaseGrains.Benchmarks.Api.ApiBenchmark.RunAsync(apiOptions);
+    try
+    {
+        return await CaseGrains.Benchmarks.Api.ApiBenchmark.RunAsync(apiOptions);
+    }
+    catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or HttpRequestException)
+    {
+        // The cluster and the service are already stopped (await using); say what went wrong in one place.
+        Console.Error.WriteLine($"benchmark failed: {ex.Message}");
+        return 1;
+    }
 }
 
 var options = BenchmarkOptions.Parse(args, out var error);

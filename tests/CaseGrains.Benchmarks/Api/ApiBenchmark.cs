@@ -52,6 +52,7 @@ internal static class ApiBenchmark
         var profiles = new List<string>();
         TimeSpan readyEmpty;
         long residentAfter;
+        var servicePid = 0;
         var perf = options.ProfileShape is null ? null : PerfProfile.Find();
         if (options.ProfileShape is not null && perf is null)
         {
@@ -133,6 +134,13 @@ internal static class ApiBenchmark
                 }
             }
             residentAfter = service.ResidentBytes;
+            servicePid = service.Id;
+        }
+        if (perf is not null)
+        {
+            // The runtime's perf map of the service (several MB) is only of use to this run's profile.
+            File.Delete(Path.Combine(Path.GetTempPath(), $"perf-{servicePid}.map"));
+            File.Delete($"/tmp/perf-{servicePid}.map");
         }
 
         ActivationMemoryResult? memory = null;
