@@ -40,6 +40,9 @@ public abstract class AdoNetCaseStore : ICaseStore
     /// <summary>True when the exception is a primary-key or unique violation.</summary>
     protected abstract bool IsUniqueViolation(Exception exception);
 
+    /// <summary>The table of a unique violation, where the driver tells it (to know which statement of a batch failed).</summary>
+    protected virtual string? ViolatedTable(Exception exception) => null;
+
     /// <summary>True when the exception says the database is unreachable, busy or shutting down.</summary>
     protected abstract bool IsTransient(Exception exception);
 
@@ -144,98 +147,167 @@ public abstract class AdoNetCaseStore : ICaseStore
         }
     }
 
-    private async Task AppendInTransactionAsync(DbConnection connection, DbTransaction transaction, AppendRequest request, CancellationToken cancellationToken)
+    /// <summary>What a statement of an append writes, so that a violation can be told apart: a clash or a taken key.</summary>
+    private enum AppendPart
+    {
+        Event,
+        Index,
+        Idempotency,
+        AccessLog,
+        Alert,
+    }
+
+    /// <summary>One statement of an append and its parameters.</summary>
+    private sealed record AppendStatement(AppendPart Part, string Sql, (string Name, object? Value)[] Parameters);
+
+    private const string InsertEventSql =
+        "INSERT INTO grain_events (stream_id, version, event_type, payload, occurred_at, actor) VALUES (@stream_id, @version, @event_type, @payload, @occurred_at, @actor)";
+
+    // The WHERE on the version makes the row a second guard: it moves only from the version we read.
+    private const string UpsertIndexSql = """
+        INSERT INTO grain_index (stream_id, grain_type, partition_key, status, period, owner, due_at, created_at, updated_at, version, summary, state)
+        VALUES (@stream_id, @grain_type, @partition_key, @status, @period, @owner, @due_at, @created_at, @updated_at, @version, @summary, @state)
+        ON CONFLICT (stream_id) DO UPDATE SET
+            grain_type = excluded.grain_type, partition_key = excluded.partition_key, status = excluded.status,
+            period = excluded.period, owner = excluded.owner, due_at = excluded.due_at,
+            updated_at = excluded.updated_at, version = excluded.version, summary = excluded.summary, state = excluded.state
+        WHERE grain_index.version = @expected
+        """;
+
+    private const string InsertAlertSql = """
+        INSERT INTO alert_log (partition_key, stream_id, version, change, at, payload)
+        VALUES (@partition_key, @stream_id, @version, @change, @at, @payload)
+        """;
+
+    private const string InsertIdempotencySql = """
+        INSERT INTO idempotency_keys (scope, idempotency_key, request_hash, status_code, location, body, created_at)
+        VALUES (@scope, @key, @request_hash, @status_code, @location, @body, @created_at)
+        """;
+
+    private AppendStatement[] AppendStatements(AppendRequest request)
     {
         // The row's update time is the commit's own event time, which comes from the grain's clock.
         var now = request.Events.Count > 0 ? request.Events.Max(e => e.OccurredAt) : TimeProvider.System.GetUtcNow();
+        var statements = new List<AppendStatement>(request.Events.Count + 3);
         var version = request.ExpectedVersion;
+        foreach (var e in request.Events)
+        {
+            version++;
+            statements.Add(new(AppendPart.Event, InsertEventSql,
+                [("stream_id", request.StreamId), ("version", version), ("event_type", e.EventType), ("payload", e.Payload),
+                 ("occurred_at", ToDb(e.OccurredAt)), ("actor", e.Actor)]));
+        }
+        if (request.Index is { } index)
+        {
+            statements.Add(new(AppendPart.Index, UpsertIndexSql,
+                [("stream_id", request.StreamId), ("grain_type", index.GrainType), ("partition_key", index.Partition), ("status", index.Status),
+                 ("period", index.Period), ("owner", index.Owner), ("due_at", index.DueAt is { } due ? ToDb(due) : null),
+                 ("created_at", ToDb(index.CreatedAt)), ("updated_at", ToDb(now)), ("version", version), ("summary", index.Summary),
+                 ("state", index.State), ("expected", request.ExpectedVersion)]));
+        }
+        if (request.Idempotency is { } record)
+        {
+            // The key is taken in the same transaction as the case: a retry after a lost answer finds it, and
+            // two racing requests with one key cannot both create, since the loser's whole transaction rolls back.
+            statements.Add(new(AppendPart.Idempotency, InsertIdempotencySql,
+                [("scope", record.Scope), ("key", record.Key), ("request_hash", record.RequestHash), ("status_code", record.StatusCode),
+                 ("location", record.Location), ("body", record.Body), ("created_at", ToDb(record.CreatedAt))]));
+        }
+        foreach (var entry in request.AccessLog ?? [])
+        {
+            // A command whose answer shows personal data logs that read in its own commit, not in a second one.
+            statements.Add(new(AppendPart.AccessLog, InsertAccessLogSql(1), AccessLogParameters(entry, 0)));
+        }
+        if (request.Alert is { } alert)
+        {
+            // The alert change commits with its cause, keyed by the stream version it came at.
+            statements.Add(new(AppendPart.Alert, InsertAlertSql,
+                [("partition_key", alert.Partition), ("stream_id", request.StreamId), ("version", version), ("change", alert.Change),
+                 ("at", ToDb(alert.At)), ("payload", alert.Payload)]));
+        }
+        return [.. statements];
+    }
+
+    /// <summary>
+    /// Writes an append's statements inside its transaction. Where the driver batches (PostgreSQL), they travel
+    /// in one round trip and run in order, stopping at the first error; elsewhere (SQLite, in-process anyway)
+    /// one after the other. Either way a unique violation of an event is a version clash, one of the
+    /// idempotency key a taken key, and an index row that did not move from the expected version a clash.
+    /// </summary>
+    private async Task AppendInTransactionAsync(DbConnection connection, DbTransaction transaction, AppendRequest request, CancellationToken cancellationToken)
+    {
+        var statements = AppendStatements(request);
+        var affected = new int[statements.Length];
+        var failing = AppendPart.Event;
         try
         {
-            foreach (var e in request.Events)
+            if (connection.CanCreateBatch)
             {
-                version++;
-                await using var insert = Command(connection, transaction,
-                    "INSERT INTO grain_events (stream_id, version, event_type, payload, occurred_at, actor) VALUES (@stream_id, @version, @event_type, @payload, @occurred_at, @actor)");
-                Add(insert, "stream_id", request.StreamId);
-                Add(insert, "version", version);
-                Add(insert, "event_type", e.EventType);
-                Add(insert, "payload", e.Payload);
-                Add(insert, "occurred_at", ToDb(e.OccurredAt));
-                Add(insert, "actor", e.Actor);
-                await insert.ExecuteNonQueryAsync(cancellationToken);
+                await using var batch = connection.CreateBatch();
+                batch.Transaction = transaction;
+                foreach (var statement in statements)
+                {
+                    var command = batch.CreateBatchCommand();
+                    command.CommandText = statement.Sql;
+                    foreach (var (name, value) in statement.Parameters)
+                    {
+                        var parameter = command.CreateParameter();
+                        parameter.ParameterName = name;
+                        parameter.Value = value ?? DBNull.Value;
+                        command.Parameters.Add(parameter);
+                    }
+                    batch.BatchCommands.Add(command);
+                }
+                try
+                {
+                    await batch.ExecuteNonQueryAsync(cancellationToken);
+                }
+                catch (DbException ex) when (IsUniqueViolation(ex))
+                {
+                    var index = ex.BatchCommand is { } failed ? batch.BatchCommands.IndexOf(failed) : -1;
+                    failing = ViolatedTable(ex) switch
+                    {
+                        "idempotency_keys" => AppendPart.Idempotency,
+                        "grain_events" => AppendPart.Event,
+                        _ => index >= 0 ? statements[index].Part : AppendPart.Event,
+                    };
+                    throw;
+                }
+                for (var i = 0; i < statements.Length; i++)
+                {
+                    affected[i] = batch.BatchCommands[i].RecordsAffected;
+                }
+            }
+            else
+            {
+                for (var i = 0; i < statements.Length; i++)
+                {
+                    failing = statements[i].Part;
+                    await using var command = Command(connection, transaction, statements[i].Sql);
+                    foreach (var (name, value) in statements[i].Parameters)
+                    {
+                        Add(command, name, value);
+                    }
+                    affected[i] = await command.ExecuteNonQueryAsync(cancellationToken);
+                }
             }
         }
         catch (Exception ex) when (IsUniqueViolation(ex))
         {
+            if (failing == AppendPart.Idempotency)
+            {
+                throw new IdempotencyKeyTakenException(request.Idempotency!.Scope, request.Idempotency.Key);
+            }
             throw new StreamVersionConflictException(request.StreamId, request.ExpectedVersion);
         }
-
-        if (request.Index is { } index)
+        for (var i = 0; i < statements.Length; i++)
         {
-            // The WHERE on the version makes the row a second guard: it moves only from the version we read.
-            await using var upsert = Command(connection, transaction, """
-                INSERT INTO grain_index (stream_id, grain_type, partition_key, status, period, owner, due_at, created_at, updated_at, version, summary, state)
-                VALUES (@stream_id, @grain_type, @partition_key, @status, @period, @owner, @due_at, @created_at, @updated_at, @version, @summary, @state)
-                ON CONFLICT (stream_id) DO UPDATE SET
-                    grain_type = excluded.grain_type, partition_key = excluded.partition_key, status = excluded.status,
-                    period = excluded.period, owner = excluded.owner, due_at = excluded.due_at,
-                    updated_at = excluded.updated_at, version = excluded.version, summary = excluded.summary, state = excluded.state
-                WHERE grain_index.version = @expected
-                """);
-            Add(upsert, "stream_id", request.StreamId);
-            Add(upsert, "grain_type", index.GrainType);
-            Add(upsert, "partition_key", index.Partition);
-            Add(upsert, "status", index.Status);
-            Add(upsert, "period", index.Period);
-            Add(upsert, "owner", index.Owner);
-            Add(upsert, "due_at", index.DueAt is { } due ? ToDb(due) : null);
-            Add(upsert, "created_at", ToDb(index.CreatedAt));
-            Add(upsert, "updated_at", ToDb(now));
-            Add(upsert, "version", version);
-            Add(upsert, "summary", index.Summary);
-            Add(upsert, "state", index.State);
-            Add(upsert, "expected", request.ExpectedVersion);
-            if (await upsert.ExecuteNonQueryAsync(cancellationToken) != 1)
+            if (statements[i].Part == AppendPart.Index && affected[i] != 1)
             {
                 throw new StreamVersionConflictException(request.StreamId, request.ExpectedVersion);
             }
         }
 
-        if (request.Idempotency is { } record)
-        {
-            // The key is taken in the same transaction as the case: a retry after a lost answer finds it, and
-            // two racing requests with one key cannot both create, since the loser's whole transaction rolls back.
-            try
-            {
-                await InsertIdempotencyRecordAsync(connection, transaction, record, cancellationToken);
-            }
-            catch (Exception ex) when (IsUniqueViolation(ex))
-            {
-                throw new IdempotencyKeyTakenException(record.Scope, record.Key);
-            }
-        }
-
-        foreach (var entry in request.AccessLog ?? [])
-        {
-            // A command whose answer shows personal data logs that read in its own commit, not in a second one.
-            await InsertAccessLogAsync(connection, transaction, entry, cancellationToken);
-        }
-
-        if (request.Alert is { } alert)
-        {
-            // The alert change commits with its cause, keyed by the stream version it came at.
-            await using var command = Command(connection, transaction, """
-                INSERT INTO alert_log (partition_key, stream_id, version, change, at, payload)
-                VALUES (@partition_key, @stream_id, @version, @change, @at, @payload)
-                """);
-            Add(command, "partition_key", alert.Partition);
-            Add(command, "stream_id", request.StreamId);
-            Add(command, "version", version);
-            Add(command, "change", alert.Change);
-            Add(command, "at", ToDb(alert.At));
-            Add(command, "payload", alert.Payload);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
     }
 
     /// <inheritdoc />
@@ -381,21 +453,8 @@ public abstract class AdoNetCaseStore : ICaseStore
             return await ReadIdempotencyAsync(connection, scope, key, cancellationToken);
         });
 
-    private async Task InsertIdempotencyRecordAsync(DbConnection connection, DbTransaction transaction, IdempotencyRecord record, CancellationToken cancellationToken)
-    {
-        await using var command = Command(connection, transaction, """
-            INSERT INTO idempotency_keys (scope, idempotency_key, request_hash, status_code, location, body, created_at)
-            VALUES (@scope, @key, @request_hash, @status_code, @location, @body, @created_at)
-            """);
-        Add(command, "scope", record.Scope);
-        Add(command, "key", record.Key);
-        Add(command, "request_hash", record.RequestHash);
-        Add(command, "status_code", record.StatusCode);
-        Add(command, "location", record.Location);
-        Add(command, "body", record.Body);
-        Add(command, "created_at", ToDb(record.CreatedAt));
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    /// <summary>Rows per access-log INSERT: well under both drivers' parameter limits.</summary>
+    private const int AccessLogRowsPerStatement = 200;
 
     /// <inheritdoc />
     public Task AppendAccessLogAsync(IReadOnlyList<AccessLogEntry> entries, CancellationToken cancellationToken = default)
@@ -408,28 +467,40 @@ public abstract class AdoNetCaseStore : ICaseStore
             }
             await using var connection = await OpenAsync(cancellationToken);
             await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-            foreach (var entry in entries)
+            // Many rows go in a few multi-row INSERTs rather than one statement (and round trip) each.
+            foreach (var chunk in entries.Chunk(AccessLogRowsPerStatement))
             {
-                await InsertAccessLogAsync(connection, transaction, entry, cancellationToken);
+                await using var command = Command(connection, transaction, InsertAccessLogSql(chunk.Length));
+                for (var row = 0; row < chunk.Length; row++)
+                {
+                    foreach (var (name, value) in AccessLogParameters(chunk[row], row))
+                    {
+                        Add(command, name, value);
+                    }
+                }
+                await command.ExecuteNonQueryAsync(cancellationToken);
             }
             await transaction.CommitAsync(cancellationToken);
             return true;
         });
 
-    private async Task InsertAccessLogAsync(DbConnection connection, DbTransaction? transaction, AccessLogEntry entry, CancellationToken cancellationToken)
+    /// <summary>An INSERT of <paramref name="rows"/> access-log rows; row i takes the parameters suffixed with i.</summary>
+    private static string InsertAccessLogSql(int rows)
     {
-        await using var command = Command(connection, transaction, """
-            INSERT INTO access_log (at, actor, role, partition_key, stream_id, purpose)
-            VALUES (@at, @actor, @role, @partition_key, @stream_id, @purpose)
-            """);
-        Add(command, "at", ToDb(entry.At));
-        Add(command, "actor", entry.Actor);
-        Add(command, "role", entry.Role);
-        Add(command, "partition_key", entry.Partition);
-        Add(command, "stream_id", entry.StreamId);
-        Add(command, "purpose", entry.Purpose);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        var sql = new StringBuilder("INSERT INTO access_log (at, actor, role, partition_key, stream_id, purpose) VALUES ");
+        for (var i = 0; i < rows; i++)
+        {
+            sql.Append(i == 0 ? "" : ", ").Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"(@at{i}, @actor{i}, @role{i}, @partition_key{i}, @stream_id{i}, @purpose{i})");
+        }
+        return sql.ToString();
     }
+
+    private (string Name, object? Value)[] AccessLogParameters(AccessLogEntry entry, int row) =>
+    [
+        ($"at{row}", ToDb(entry.At)), ($"actor{row}", entry.Actor), ($"role{row}", entry.Role),
+        ($"partition_key{row}", entry.Partition), ($"stream_id{row}", entry.StreamId), ($"purpose{row}", entry.Purpose),
+    ];
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AccessLogEntry>> ReadAccessLogAsync(string? partition, int limit, CancellationToken cancellationToken = default)

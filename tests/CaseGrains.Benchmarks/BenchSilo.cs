@@ -39,10 +39,10 @@ internal sealed class BenchSilo : IAsyncDisposable
         return new BenchSilo(host);
     }
 
-    /// <summary>How many grains of these benchmarks are active.</summary>
-    public async Task<int> ActivationCountAsync()
+    /// <summary>How many grains of a class (the tally by default) are active.</summary>
+    public async Task<int> ActivationCountAsync(string grainClass = "TallyGrain")
         => (await Grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics())
-            .Where(s => s.GrainType.Contains("TallyGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+            .Where(s => s.GrainType.Contains(grainClass, StringComparison.Ordinal)).Sum(s => s.ActivationCount);
 
     private static int FreePort()
     {

@@ -83,6 +83,22 @@ internal sealed class BenchStore : IAsyncDisposable
         var fromEnvironment = !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(PostgresCluster.EnvironmentVariable));
         // SharedAsync only wraps the server named in the variable here; without it we own (and stop) the cluster.
         var cluster = fromEnvironment ? await PostgresCluster.SharedAsync() : await PostgresCluster.StartPrivateAsync();
+        var source = fromEnvironment ? $"server from {PostgresCluster.EnvironmentVariable}" : "private initdb cluster";
+        return await OnClusterAsync(cluster, source, async () =>
+        {
+            if (!fromEnvironment)
+            {
+                await cluster.DisposeAsync();
+            }
+        }, dropDatabase: fromEnvironment);
+    }
+
+    /// <summary>
+    /// A fresh database on a running cluster; <paramref name="afterwards"/> runs when the store is disposed, after
+    /// the database is dropped if <paramref name="dropDatabase"/>.
+    /// </summary>
+    public static async Task<BenchStore> OnClusterAsync(PostgresCluster cluster, string source, Func<ValueTask> afterwards, bool dropDatabase)
+    {
         var connectionString = await cluster.NewDatabaseAsync();
         var store = new PostgresCaseStore(connectionString);
         await store.MigrateAsync();
@@ -99,7 +115,6 @@ internal sealed class BenchStore : IAsyncDisposable
             (version, fsync, synchronousCommit, fullPageWrites) = (reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3));
         }
         var database = new NpgsqlConnectionStringBuilder(connectionString).Database;
-        var source = fromEnvironment ? $"server from {PostgresCluster.EnvironmentVariable}" : "private initdb cluster";
         var description = $"PostgreSQL {version}, {source} on 127.0.0.1:{cluster.Port}, database {database}; fsync={fsync}, synchronous_commit={synchronousCommit}, full_page_writes={fullPageWrites}";
         string? caveat = fsync == "off" || synchronousCommit == "off"
             ? $"fsync={fsync}, synchronous_commit={synchronousCommit}: commits are acknowledged before they reach the disk, so PostgreSQL's numbers are an upper bound and not comparable with SQLite's synchronous=FULL"
@@ -107,7 +122,7 @@ internal sealed class BenchStore : IAsyncDisposable
         return new BenchStore("postgres", store, connectionString, description, caveat, async () =>
         {
             await store.DisposeAsync();
-            if (fromEnvironment)
+            if (dropDatabase)
             {
                 // A shared server keeps running: drop only the database this run created.
                 await using var admin = new NpgsqlConnection(cluster.AdminConnectionString);
@@ -115,10 +130,7 @@ internal sealed class BenchStore : IAsyncDisposable
                 await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", admin);
                 await drop.ExecuteNonQueryAsync();
             }
-            else
-            {
-                await cluster.DisposeAsync();
-            }
+            await afterwards();
         });
     }
 

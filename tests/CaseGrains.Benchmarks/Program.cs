@@ -5,6 +5,32 @@ using CaseGrains.Benchmarks;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+// --api: the service binary through HTTP on a durable PostgreSQL, beside pgbench (Api/ApiBenchmark.cs).
+if (args.Contains("--api"))
+{
+    var apiOptions = CaseGrains.Benchmarks.Api.ApiBenchmarkOptions.Parse([.. args.Where(a => a != "--api")], out var apiError);
+    if (apiOptions is null)
+    {
+        if (apiError is not null)
+        {
+            Console.Error.WriteLine(apiError);
+        }
+        Console.Error.WriteLine(CaseGrains.Benchmarks.Api.ApiBenchmarkOptions.Usage);
+    Console.Error.WriteLine("   or: CaseGrains.Benchmarks --api ... (--api --help for its options)");
+        return apiError is null ? 0 : 2;
+    }
+    try
+    {
+        return await CaseGrains.Benchmarks.Api.ApiBenchmark.RunAsync(apiOptions);
+    }
+    catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or HttpRequestException)
+    {
+        // The cluster and the service are already stopped (await using); say what went wrong in one place.
+        Console.Error.WriteLine($"benchmark failed: {ex.Message}");
+        return 1;
+    }
+}
+
 var options = BenchmarkOptions.Parse(args, out var error);
 if (options is null)
 {
@@ -13,6 +39,7 @@ if (options is null)
         Console.Error.WriteLine(error);
     }
     Console.Error.WriteLine(BenchmarkOptions.Usage);
+    Console.Error.WriteLine("   or: CaseGrains.Benchmarks --api ... (--api --help for its options)");
     return error is null ? 0 : 2;
 }
 

@@ -167,9 +167,17 @@ public sealed class ClusterTests(ITestOutputHelper output)
         Assert.Equal(await viaA.Content.ReadAsStringAsync(), await viaB.Content.ReadAsStringAsync());
 
         // A case whose acceptance deadline has passed, its reminder still armed: as if its silo died before it fired.
-        var late = await a.Officer.PostAsJsonAsync("/api/townships/t1/petitions", Petition(DateTimeOffset.UtcNow.AddDays(-20).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture), "late"));
+        // It belongs to a township that lives on the silo about to die (placement ranks townships over the silos).
+        var silos = (await a.Admin.GetFromJsonAsync<JsonElement>("/api/cluster")).GetProperty("silos").EnumerateArray()
+            .Where(s => s.GetProperty("status").GetString() == "active")
+            .Select(s => SiloAddress.FromParsableString(s.GetProperty("address").GetString()!)).ToList();
+        var onA = silos.Single(s => s.Endpoint.Port == a.Ports.Silo);
+        var doomed = Enumerable.Range(1, 100).Select(i => $"t-on-a-{i}")
+            .First(id => Grains.Placement.TownshipPlacementDirector.Rank(id, silos).Equals(onA));
+        (await a.Admin.PutAsJsonAsync($"/api/townships/{doomed}", new { name = "二镇", countyId = "c1" })).EnsureSuccessStatusCode();
+        var late = await a.Admin.PostAsJsonAsync($"/api/townships/{doomed}/petitions", Petition(DateTimeOffset.UtcNow.AddDays(-20).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture), "late"));
         Assert.Equal(HttpStatusCode.Created, late.StatusCode);
-        var lateKey = "t1/" + late.Headers.Location!.OriginalString[(late.Headers.Location!.OriginalString.LastIndexOf('/') + 1)..];
+        var lateKey = $"{doomed}/" + late.Headers.Location!.OriginalString[(late.Headers.Location!.OriginalString.LastIndexOf('/') + 1)..];
         var lateDue = DeadlinePolicy.Default.EndOfDay(DeadlinePolicy.Default.LocalDate(DateTimeOffset.UtcNow.AddDays(-5)));
 
         // kill -9 one silo: the survivor serves every case with every acknowledged write, answering 503 (never 500)

@@ -21,14 +21,19 @@ public sealed class PostgresCluster : IAsyncDisposable
     private readonly string? _dataDirectory;
     private readonly string? _binDirectory;
     private readonly bool _owned;
+    private readonly bool _durable;
+    private readonly IReadOnlyList<string> _settings;
 
-    private PostgresCluster(string adminConnectionString, string? dataDirectory, string? binDirectory, int port, bool owned)
+    private PostgresCluster(string adminConnectionString, string? dataDirectory, string? binDirectory, int port, bool owned,
+        bool durable = false, IReadOnlyList<string>? settings = null)
     {
         AdminConnectionString = adminConnectionString;
         _dataDirectory = dataDirectory;
         _binDirectory = binDirectory;
         Port = port;
         _owned = owned;
+        _durable = durable;
+        _settings = settings ?? [];
     }
 
     /// <summary>Connection string to the <c>postgres</c> database as superuser.</summary>
@@ -37,8 +42,14 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// <summary>The port the server listens on.</summary>
     public int Port { get; }
 
-    /// <summary>Whether the cluster keeps PostgreSQL's durable defaults.</summary>
-    public bool Durable { get; private init; }
+    /// <summary>The server binaries (initdb, pg_ctl, pgbench) of a cluster started here; null for one from the environment.</summary>
+    public string? BinDirectory => _binDirectory;
+
+    /// <summary>The data folder of a cluster started here; null for one from the environment.</summary>
+    public string? DataDirectory => _dataDirectory;
+
+    /// <summary>The server's log file of a cluster started here; null for one from the environment.</summary>
+    public string? LogFile => _dataDirectory is null ? null : Path.Combine(Path.GetDirectoryName(_dataDirectory)!, "server.log");
 
     /// <summary>The cluster shared by all tests in this process.</summary>
     public static async Task<PostgresCluster> SharedAsync()
@@ -82,10 +93,13 @@ public sealed class PostgresCluster : IAsyncDisposable
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ToString();
     }
 
-    /// <summary>Starts a cluster of its own (for tests that stop and restart the server). A <paramref name="durable"/> one
-    /// keeps PostgreSQL's defaults (fsync, synchronous_commit, full_page_writes on), so an acknowledged commit survives an
-    /// immediate stop; the others trade that for speed.</summary>
-    public static async Task<PostgresCluster> StartPrivateAsync(bool durable = false)
+    /// <summary>
+    /// Starts a cluster of its own (for tests that stop and restart the server). Tests keep the default, fsync,
+    /// synchronous_commit and full_page_writes off, for speed; <paramref name="durable"/> leaves all three on, as a
+    /// production server has them, for benchmarks whose figures must include the flush of every commit.
+    /// <paramref name="settings"/> are extra <c>name=value</c> server settings (e.g. <c>shared_preload_libraries=pg_stat_statements</c>).
+    /// </summary>
+    public static async Task<PostgresCluster> StartPrivateAsync(bool durable = false, params string[] settings)
     {
         var bin = FindBinDirectory();
         var root = Path.Combine(Path.GetTempPath(), "casegrains-pg-" + Guid.NewGuid().ToString("N")[..12]);
@@ -98,7 +112,8 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
         await RunAsync(Path.Combine(bin, "initdb"), $"-D {data} -U postgres -A trust --no-sync -E UTF8 --locale=C", asPostgres);
         var port = FreePort();
-        var cluster = new PostgresCluster($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Timeout=5", data, bin, port, owned: true) { Durable = durable };
+        var cluster = new PostgresCluster($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Timeout=5", data, bin, port, owned: true,
+            durable, settings);
         await cluster.StartAsync();
         return cluster;
     }
@@ -110,8 +125,11 @@ public sealed class PostgresCluster : IAsyncDisposable
         {
             throw new InvalidOperationException("Only a cluster started by the tests can be started or stopped.");
         }
-        var speed = Durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
-        var options = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''{speed} -c max_connections=300";
+        var durability = _durable
+            ? "-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+            : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        var extra = string.Concat(_settings.Select(setting => $" -c {setting}"));
+        var options = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' {durability} -c max_connections=300{extra}";
         return RunAsync(Path.Combine(_binDirectory, "pg_ctl"), $"-D {_dataDirectory} -o \"{options}\" -l {_dataDirectory}/../server.log -w -t 30 start", Environment.UserName == "root");
     }
 

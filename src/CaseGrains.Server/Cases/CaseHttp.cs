@@ -44,9 +44,10 @@ internal static class CaseHttp
     public static IReadOnlyList<PersonView> People(IEnumerable<Person> people, bool full)
         => [.. (full ? people : Masking.Mask(people)).Select(p => new PersonView(p.Name, p.IdNumber, p.Phone, p.Address))];
 
-    /// <summary>Records a read of unmasked personal data (who, which case, why), never the data.</summary>
+    /// <summary>Records a read of unmasked personal data (who, which case, why), never the data; completes once the row is
+    /// durable, in a commit shared with the rows of concurrent reads (<see cref="AccessLogWriter"/>).</summary>
     public static Task RecordAccessAsync(ICaseStore store, Caller caller, string townshipId, string streamId, string purpose, DateTimeOffset now)
-        => store.AppendAccessLogAsync([new AccessLogEntry(now, caller.Subject, caller.Role, townshipId, streamId, purpose)]);
+        => AccessLogWriter.For(store).AppendAsync(new AccessLogEntry(now, caller.Subject, caller.Role, townshipId, streamId, purpose));
 
     /// <summary>The audit trail as the caller may see it.</summary>
     public static IReadOnlyList<CaseEventView> Events(IEnumerable<StoredEvent> events, bool full, TimeZoneInfo zone)
