@@ -116,7 +116,7 @@ public static class ReportNarrative
         first.Append(Invariant($"；按期办结{p.ConcludedOnTime}件，按期办结率{WithBasis(p.OnTimeRate)}"));
         if (p.OverdueNow > 0)
         {
-            first.Append(Invariant($"；当前超期未办结{p.OverdueNow}件，已逐件督办"));
+            first.Append(Invariant($"；当前超过受理告知或办理期限{p.OverdueNow}件"));
         }
         first.Append('。');
         if (p.AwaitingAcceptance > 0 || p.Declined > 0)
@@ -142,7 +142,7 @@ public static class ReportNarrative
             ? "本期未收到12345热线转办工单。"
             : Invariant($"受理12345热线转办工单{hotline.Accepted}件（已计入上述信访件），已办结{hotline.Concluded}件，正在办理{hotline.InProgress}件，按平台期限办结率{WithBasis(hotline.OnTimeRate)}。"));
 
-        var channels = p.ByChannel.Where(kv => kv.Value > 0).Select(kv => Invariant($"{channelName(kv.Key)}{kv.Value}件")).ToList();
+        var channels = p.ByChannel.Where(kv => kv.Value > 0).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => Invariant($"{channelName(kv.Key)}{kv.Value}件")).ToList();
         if (channels.Count > 0)
         {
             paragraphs.Add(Invariant($"从来源渠道看，登记的{p.Registered}件信访件中，") + string.Join("、", channels) + "。");
@@ -194,7 +194,7 @@ public static class ReportNarrative
             paragraphs.Add("从纠纷类别看，" + categories + "。");
         }
 
-        var sources = d.BySource.Where(kv => kv.Value > 0).Select(kv => Invariant($"{sourceName(kv.Key)}{kv.Value}件")).ToList();
+        var sources = d.BySource.Where(kv => kv.Value > 0).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => Invariant($"{sourceName(kv.Key)}{kv.Value}件")).ToList();
         if (sources.Count > 0)
         {
             paragraphs.Add("从纠纷来源看，" + string.Join("、", sources) + "。");
