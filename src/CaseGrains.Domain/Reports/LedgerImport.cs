@@ -71,18 +71,15 @@ public static class LedgerImport
     public static (IReadOnlyList<LedgerCase> Cases, IReadOnlyList<LedgerError> Errors) Check(LedgerTable table, LedgerContext context)
     {
         var (cases, errors) = Plan(table, context);
-        if (errors.Count > 0)
-        {
-            return (cases, errors);
-        }
-        var list = new List<LedgerError>();
+        // The rows that read well are decided too, so that one answer lists every problem of the file.
+        var list = new List<LedgerError>(errors);
         var numbers = cases.Select((c, i) => (c.LedgerNumber, i)).ToDictionary(x => x.LedgerNumber, x => x.i, StringComparer.Ordinal);
         var active = context.Roster.Where(l => l.Active).Select(l => l.Id).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < cases.Count; i++)
         {
             list.AddRange(DryRun(cases[i], i, numbers, context, active));
         }
-        return (cases, list);
+        return (cases, [.. list.OrderBy(e => e.Row)]);
     }
 
     /// <summary>
@@ -128,10 +125,7 @@ public static class LedgerImport
             errors.Add(new LedgerError(LedgerColumns.MaxRows + 2, LedgerColumns.Header(LedgerField.LedgerNumber),
                 $"一次最多导入{LedgerColumns.MaxRows}行", $"at most {LedgerColumns.MaxRows} rows per import"));
         }
-        if (errors.Count == 0)
-        {
-            CheckRepeats(cases, errors);
-        }
+        CheckRepeats(cases, errors);
         return (cases, errors);
     }
 
@@ -343,7 +337,7 @@ public static class LedgerImport
             {
                 steps.Add(new(LedgerField.Leader, new AssignPetition(leader, handlers), s => s.LeaderId == leader));
             }
-            else if (handlers.Count > 0)
+            else if (handlers.Count > 0 && !_values.ContainsKey(LedgerField.Leader))
             {
                 Fail(LedgerField.Handlers, "填写承办人时须同时填写包案领导", "handlers need a responsible leader (包案领导)");
             }
@@ -445,7 +439,7 @@ public static class LedgerImport
             {
                 steps.Add(new(LedgerField.Leader, new AssignDispute(leader, mediators), s => s.LeaderId == leader));
             }
-            else if (mediators.Count > 0)
+            else if (mediators.Count > 0 && !_values.ContainsKey(LedgerField.Leader))
             {
                 Fail(LedgerField.Handlers, "填写调解员时须同时填写包案领导", "mediators need a responsible leader (包案领导)");
             }

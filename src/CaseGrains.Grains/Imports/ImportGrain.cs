@@ -56,6 +56,10 @@ public sealed partial class ImportGrain(
 
     private IGrainTimer? _timer;
     private IReadOnlyList<LedgerCase>? _cases;
+    private int _planErrors;
+
+    /// <summary>While the end of an import is being written, reads still see it running: "done" means the reminder and the file are gone too.</summary>
+    private string? _statusWhileFinishing;
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -67,14 +71,18 @@ public sealed partial class ImportGrain(
     public static string IdempotencyScope(string townshipId) => $"import|{townshipId}";
 
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // An import that a stopped or killed silo left unfinished goes on as soon as anything wakes it.
         if (ImportStatuses.Running(progress.State.Status))
         {
             EnsureRunning();
         }
-        return Task.CompletedTask;
+        else if (progress.State.Status.Length > 0 && ledger.State.Rows.Count > 0)
+        {
+            // A silo stopped between writing the end of an import and clearing its file: clear it now.
+            await ledger.ClearStateAsync();
+        }
     }
 
     /// <inheritdoc />
@@ -127,7 +135,7 @@ public sealed partial class ImportGrain(
         {
             EnsureRunning();
         }
-        else if (await this.GetReminder(reminderName) is { } reminder)
+        else if (_statusWhileFinishing is null && await this.GetReminder(reminderName) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
@@ -139,19 +147,26 @@ public sealed partial class ImportGrain(
     /// <summary>One batch of work; a passing failure (database away, a grain timing out) is retried on the next tick.</summary>
     private async Task TickAsync(CancellationToken cancellationToken)
     {
+        var running = progress.State.Status;
         try
         {
-            if (progress.State.Status == ImportStatuses.Validating)
+            var end = running switch
             {
-                await ValidateBatchAsync();
-            }
-            else if (progress.State.Status == ImportStatuses.Importing)
+                ImportStatuses.Validating => await ValidateBatchAsync(),
+                ImportStatuses.Importing => await ImportBatchAsync(),
+                _ => progress.State.Status,
+            };
+            if (end is not null)
             {
-                await ImportBatchAsync();
-            }
-            if (!ImportStatuses.Running(progress.State.Status))
-            {
-                await FinishAsync();
+                _statusWhileFinishing = running;
+                try
+                {
+                    await FinishAsync(end);
+                }
+                finally
+                {
+                    _statusWhileFinishing = null;
+                }
             }
         }
         catch (Exception ex) when (ex is StorageUnavailableException or TimeoutException or OrleansException or System.Data.Common.DbException)
@@ -161,14 +176,14 @@ public sealed partial class ImportGrain(
         }
     }
 
-    private async Task ValidateBatchAsync()
+    /// <summary>Checks a batch; the status to end with when the check is over and found errors, else null.</summary>
+    private async Task<string?> ValidateBatchAsync()
     {
         var state = progress.State;
         var cases = await CasesAsync();
-        if (state.ErrorCount > 0)
+        if (_planErrors > 0)
         {
-            Reject();
-            return;
+            return ImportStatuses.Rejected;
         }
         // The rules are checked whole (pure and quick); what storage knows about the ledger numbers is read in batches.
         var scope = IdempotencyScope(TownshipId);
@@ -193,115 +208,104 @@ public sealed partial class ImportGrain(
         }
         state.Validated = end;
         AddErrors(errors);
-        if (state.ErrorCount > 0)
+        if (state.Validated >= cases.Count)
         {
-            Reject();
-        }
-        else if (state.Validated >= cases.Count)
-        {
+            if (state.ErrorCount > 0)
+            {
+                return ImportStatuses.Rejected;
+            }
             state.Validated = state.Rows;
             state.Status = ImportStatuses.Importing;
         }
         await progress.WriteStateAsync();
+        return null;
     }
 
-    private async Task ImportBatchAsync()
+    /// <summary>Imports a batch; the status to end with when the import is over, else null.</summary>
+    private async Task<string?> ImportBatchAsync()
     {
         var state = progress.State;
         var cases = await CasesAsync();
-        if (state.Status != ImportStatuses.Importing)
+        if (_planErrors > 0)
         {
-            return;
+            return ImportStatuses.Failed;
         }
         var batch = cases.Skip(state.Imported).Take(ImportBatch).ToList();
-        // A row that repeats another row of the same batch waits for it: its link needs the other's case number.
-        var numbers = batch.Select(c => c.LedgerNumber).ToHashSet(StringComparer.Ordinal);
-        var independent = batch.All(c => c.RepeatOf is null || !numbers.Contains(c.RepeatOf));
         var failures = new List<ImportError>();
-        if (independent)
+        // Registered one by one in the ledger's order, so the township numbers them in that order (and a repeat's
+        // earlier petition has its number); then their steps run side by side, a few cases at a time.
+        var registered = new List<(LedgerCase Case, string CaseId)>();
+        foreach (var c in batch)
         {
-            // A few rows at a time: their cases are different grains, so their commits overlap.
-            foreach (var chunk in batch.Chunk(Parallelism))
+            var (caseId, error) = await RegisterRowAsync(c);
+            if (error is not null)
             {
-                failures.AddRange((await Task.WhenAll(chunk.Select(ImportRowAsync))).OfType<ImportError>());
+                failures.Add(error);
+                break;
             }
+            registered.Add((c, caseId!));
         }
-        else
+        foreach (var chunk in registered.Chunk(Parallelism))
         {
-            foreach (var c in batch)
-            {
-                if (await ImportRowAsync(c) is { } error)
-                {
-                    failures.Add(error);
-                    break;
-                }
-            }
+            failures.AddRange((await Task.WhenAll(chunk.Select(r => RunRowStepsAsync(r.Case, r.CaseId)))).OfType<ImportError>());
         }
         if (failures.Count > 0)
         {
             // Rows of the batch may be in or not; the count stays at the batch's start and a new post resumes by ledger number.
             AddErrors([.. failures.OrderBy(f => f.Row)]);
-            state.Status = ImportStatuses.Failed;
+            return ImportStatuses.Failed;
         }
-        else
+        state.Imported += batch.Count;
+        if (state.Imported >= cases.Count)
         {
-            state.Imported += batch.Count;
-            if (state.Imported >= cases.Count)
-            {
-                state.Status = ImportStatuses.Done;
-            }
+            return ImportStatuses.Done;
         }
         await progress.WriteStateAsync();
+        return null;
     }
 
-    /// <summary>Brings one row's case in, or on to its last step; the refusal of a rule when one refuses (null when all went in).</summary>
-    private async Task<ImportError?> ImportRowAsync(LedgerCase c)
+    /// <summary>The case of a row: the one an earlier run registered, else a new one, numbered by the township.</summary>
+    private async Task<(string? CaseId, ImportError? Error)> RegisterRowAsync(LedgerCase c)
     {
-        var scope = IdempotencyScope(TownshipId);
-        var context = new CommandContext(progress.State.Actor, progress.State.ActorRole);
-        var caseId = await ImportedCaseIdAsync(c.LedgerNumber);
+        if (await ImportedCaseIdAsync(c.LedgerNumber) is { } existing)
+        {
+            return (existing, null);
+        }
+        var context = Context(new IdempotencyClaim(IdempotencyScope(TownshipId), c.LedgerNumber, c.RowHash,
+            $"/api/townships/{TownshipId}/{(c.Kind == CaseKind.Petition ? "petitions" : "disputes")}"));
         var township = GrainFactory.GetGrain<ITownshipGrain>(TownshipId);
+        Domain.DomainError? error;
+        string? caseId;
         if (c.Kind == CaseKind.Petition)
         {
-            var grainOf = (string id) => GrainFactory.GetGrain<IPetitionGrain>(GrainTypes.CaseKey(TownshipId, id));
-            if (caseId is null)
-            {
-                var register = (RegisterPetition)c.PetitionSteps[0].Command;
-                var repeatOf = register.RepeatOf is { } target ? await ImportedCaseIdAsync(target) ?? target : null;
-                var claim = new IdempotencyClaim(scope, c.LedgerNumber, c.RowHash, $"/api/townships/{TownshipId}/petitions");
-                var registered = await township.RegisterPetition(register with { RepeatOf = repeatOf }, context with { Idempotency = claim });
-                caseId = registered.Value?.State.Id;
-                if (caseId is null)
-                {
-                    if (registered.Error?.Code != GrainErrors.IdempotencyKeyTakenCode || await ImportedCaseIdAsync(c.LedgerNumber) is not { } taken)
-                    {
-                        return Refused(c, c.PetitionSteps[0].Column, registered.Error);
-                    }
-                    caseId = taken;
-                }
-            }
-            return await RunStepsAsync(c, grainOf(caseId), c.PetitionSteps, context);
+            var register = (RegisterPetition)c.PetitionSteps[0].Command;
+            var repeatOf = register.RepeatOf is { } target ? await ImportedCaseIdAsync(target) ?? target : null;
+            var result = await township.RegisterPetition(register with { RepeatOf = repeatOf }, context);
+            (caseId, error) = (result.Value?.State.Id, result.Error);
         }
         else
         {
-            var grainOf = (string id) => GrainFactory.GetGrain<IDisputeGrain>(GrainTypes.CaseKey(TownshipId, id));
-            if (caseId is null)
-            {
-                var claim = new IdempotencyClaim(scope, c.LedgerNumber, c.RowHash, $"/api/townships/{TownshipId}/disputes");
-                var registered = await township.RegisterDispute((RegisterDispute)c.DisputeSteps[0].Command, context with { Idempotency = claim });
-                caseId = registered.Value?.State.Id;
-                if (caseId is null)
-                {
-                    if (registered.Error?.Code != GrainErrors.IdempotencyKeyTakenCode || await ImportedCaseIdAsync(c.LedgerNumber) is not { } taken)
-                    {
-                        return Refused(c, c.DisputeSteps[0].Column, registered.Error);
-                    }
-                    caseId = taken;
-                }
-            }
-            return await RunStepsAsync(c, grainOf(caseId), c.DisputeSteps, context);
+            var result = await township.RegisterDispute((RegisterDispute)c.DisputeSteps[0].Command, context);
+            (caseId, error) = (result.Value?.State.Id, result.Error);
         }
+        if (caseId is not null)
+        {
+            return (caseId, null);
+        }
+        // Another run of the same row got there first: its case is this row's.
+        if (error?.Code == GrainErrors.IdempotencyKeyTakenCode && await ImportedCaseIdAsync(c.LedgerNumber) is { } taken)
+        {
+            return (taken, null);
+        }
+        return (null, Refused(c, LedgerField.RegisteredAt, error));
     }
+
+    private Task<ImportError?> RunRowStepsAsync(LedgerCase c, string caseId) => c.Kind == CaseKind.Petition
+        ? RunStepsAsync(c, GrainFactory.GetGrain<IPetitionGrain>(GrainTypes.CaseKey(TownshipId, caseId)), c.PetitionSteps, Context(null))
+        : RunStepsAsync(c, GrainFactory.GetGrain<IDisputeGrain>(GrainTypes.CaseKey(TownshipId, caseId)), c.DisputeSteps, Context(null));
+
+    /// <summary>The importer is the actor of every command; no answer shows personal data, so nothing is logged as read.</summary>
+    private CommandContext Context(IdempotencyClaim? claim) => new(progress.State.Actor, progress.State.ActorRole, null, claim);
 
     /// <summary>Runs the steps the case has not taken yet, each against the version it was decided on.</summary>
     private static async Task<ImportError?> RunStepsAsync<TState, TRegister, TCommand>(LedgerCase c, ICaseGrain<TState, TRegister, TCommand> grain,
@@ -354,15 +358,9 @@ public sealed partial class ImportGrain(
         var roster = township?.State.Leaders.Values.ToList() ?? [];
         var table = new LedgerTable(ledger.State.Header, [.. ledger.State.Rows]);
         var (cases, errors) = LedgerImport.Check(table, new LedgerContext(clock.GetUtcNow(), policy, roster));
-        if (errors.Count > 0)
-        {
-            // While validating this rejects the file; after a restart mid-import (the roster changed since, say) the rest cannot go in.
-            AddErrors([.. errors.Select(e => new ImportError(e.Row, e.Column, e.ReasonZh, e.ReasonEn))]);
-            if (progress.State.Status == ImportStatuses.Importing)
-            {
-                progress.State.Status = ImportStatuses.Failed;
-            }
-        }
+        // While validating these reject the file; after a restart mid-import (the roster changed since, say) the rest cannot go in.
+        _planErrors = errors.Count;
+        AddErrors([.. errors.Select(e => new ImportError(e.Row, e.Column, e.ReasonZh, e.ReasonEn))]);
         _cases = cases;
         return cases;
     }
@@ -374,14 +372,10 @@ public sealed partial class ImportGrain(
         state.Errors.AddRange(errors.Take(Math.Max(0, MaxErrorsKept - state.Errors.Count)));
     }
 
-    private void Reject()
+    /// <summary>The import ended: its end is written, then the file (personal data) is cleared and the timer and the reminder go.</summary>
+    private async Task FinishAsync(string status)
     {
-        progress.State.Status = ImportStatuses.Rejected;
-    }
-
-    /// <summary>The import ended: the file (personal data) is cleared, the timer and the reminder go.</summary>
-    private async Task FinishAsync()
-    {
+        progress.State.Status = status;
         progress.State.FinishedAt ??= clock.GetUtcNow();
         await progress.WriteStateAsync();
         await ledger.ClearStateAsync();
@@ -398,7 +392,7 @@ public sealed partial class ImportGrain(
     private ImportStatus View()
     {
         var s = progress.State;
-        return new ImportStatus(ImportId, TownshipId, s.Status, s.Rows, s.Validated, s.Imported, s.AlreadyImported, s.ErrorCount,
+        return new ImportStatus(ImportId, TownshipId, _statusWhileFinishing ?? s.Status, s.Rows, s.Validated, s.Imported, s.AlreadyImported, s.ErrorCount,
             [.. s.Errors], s.Format, s.CreatedAt, s.FinishedAt);
     }
 

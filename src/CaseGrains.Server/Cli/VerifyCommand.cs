@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using CaseGrains.Domain.Deadlines;
-using CaseGrains.Domain.Rollups;
 using CaseGrains.Grains.Reports;
 using CaseGrains.Server.Auth;
 using CaseGrains.Server.Infrastructure;
@@ -61,10 +60,12 @@ internal static class VerifyCommand
                     await Console.Error.WriteLineAsync("casegrains: " + ServiceClient.Reason(status, live));
                     return 1;
                 }
-                var summaries = await RollupVerification.SummariesFromEventsAsync(store, t, cancellationToken);
-                var rebuilt = Rollup.Compute(t, y, date, summaries, policy);
-                var differences = RollupComparison.Differences(System.Text.Json.JsonSerializer.SerializeToNode(rebuilt, Domain.DomainJson.Options), live);
-                return Print(Console.Out, t, y, date, summaries.Count, differences);
+                var result = await RollupVerification.CompareAsync(store, t, y, date, live, policy, cancellationToken);
+                foreach (var line in result.Lines())
+                {
+                    Console.WriteLine(line);
+                }
+                return result.Agrees ? 0 : 1;
             }
             catch (HttpRequestException ex)
             {
@@ -85,23 +86,5 @@ internal static class VerifyCommand
             }
         });
         return command;
-    }
-
-    /// <summary>The verdict: one line when the two agree, else one line per differing field; 0 or 1 as the exit code.</summary>
-    public static int Print(TextWriter output, string township, int year, DateOnly asOf, int cases, IReadOnlyList<string> differences)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(differences);
-        if (differences.Count == 0)
-        {
-            output.WriteLine($"{township} {year} as of {asOf:yyyy-MM-dd}: the live rollup equals the rebuild from the events of {cases} cases.");
-            return 0;
-        }
-        output.WriteLine($"{township} {year} as of {asOf:yyyy-MM-dd}: {differences.Count} fields differ (rebuilt from events ≠ live):");
-        foreach (var difference in differences)
-        {
-            output.WriteLine("  " + difference);
-        }
-        return 1;
     }
 }

@@ -51,7 +51,9 @@ internal sealed class ReportSource(IGrainFactory grains, ICaseStore store, Deadl
     public async Task<IReadOnlyList<IReadOnlyDictionary<LedgerField, string>>> LedgerAsync(TownshipState township, int year, DateOnly asOf, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(township);
-        string? LeaderName(string id) => township.Leaders.TryGetValue(id, out var leader) ? leader.Name : null;
+        // A leader is written by name, as a ledger names people; a name two leaders share is written as the id.
+        var shared = township.Leaders.Values.GroupBy(l => l.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        string? LeaderName(string id) => township.Leaders.TryGetValue(id, out var leader) && !shared.Contains(leader.Name) ? leader.Name : null;
         var ledger = new List<IReadOnlyDictionary<LedgerField, string>>();
         foreach (var type in (string[])[GrainTypes.Petition, GrainTypes.Dispute])
         {
