@@ -349,6 +349,8 @@ internal static class ReportsBenchmark
                 silo.AddAdoNetGrainStorage(CaseGrainsSilo.SnapshotStorage, o => { o.Invariant = store.Store.OrleansInvariant; o.ConnectionString = store.ConnectionString; });
                 silo.AddCaseGrains();
                 silo.Services.Configure<DeadlineReminderOptions>(o => o.SweepOnStart = false);
+                // The cold county rollup is measured, not required to fit the service's 30 s call limit.
+                silo.Services.Configure<GrainOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10));
             });
             var host = builder.Build();
             await host.StartAsync();

@@ -36,12 +36,21 @@ internal sealed class ReportSource(IGrainFactory grains, ICaseStore store, Deadl
             .OrderBy(t => t.Id, StringComparer.Ordinal)];
     }
 
-    /// <summary>A county's rollup: every township's live rollup, asked for all at once, and their sum.</summary>
+    /// <summary>
+    /// A county's rollup: every township's live rollup and their sum. A few townships are asked at a time: a
+    /// township that is not active reads all its current-state rows first, and forty of those at once on a
+    /// small machine would each wait for all the others, past the grain call's time limit.
+    /// </summary>
     public async Task<CountyRollup> CountyRollupAsync(string countyId, IReadOnlyList<CountyTownship> townships, int year, DateOnly asOf)
     {
-        var rollups = await Task.WhenAll(townships.Select(t => TownshipRollupAsync(t.Id, year, asOf)));
+        var rollups = new TownshipRollup[townships.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, townships.Count), new ParallelOptions { MaxDegreeOfParallelism = CountyParallelism },
+            async (i, _) => rollups[i] = await TownshipRollupAsync(townships[i].Id, year, asOf));
         return Rollup.Combine(countyId, year, asOf, rollups);
     }
+
+    /// <summary>Townships asked at once for a county.</summary>
+    private const int CountyParallelism = 4;
 
     /// <summary>
     /// The ledger of a township's year: every case registered in <paramref name="year"/> by the end of
