@@ -1,6 +1,7 @@
 using CaseGrains.Server.Alerts;
 using CaseGrains.Server.Auth;
 using CaseGrains.Server.Cli;
+using CaseGrains.Server.Dashboard;
 using CaseGrains.Server.Disputes;
 using CaseGrains.Server.Health;
 using CaseGrains.Server.Infrastructure;
@@ -53,6 +54,9 @@ app.MapAlerts();
 
 // Operations: the cluster's silos and activations (admins).
 app.MapCluster();
+
+// The supervisors' dashboard at /: static files without a token; its data comes from /api with one.
+app.MapDashboard();
 
 return await app.RunOrExplainAsync();
 
