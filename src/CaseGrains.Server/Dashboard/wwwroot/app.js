@@ -53,6 +53,8 @@
     stream: null,
     lastEventId: null,
     view: null,
+    drawing: 0,
+    turn: 0, // bumped by every navigation to a case or a year, so that only the latest answer is drawn
   };
 
   // ---- Token -------------------------------------------------------------------------------------
@@ -319,6 +321,7 @@
   async function showAlerts() {
     document.title = "超期与即将到期 · 督办看板";
     showView("alerts");
+    state.turn++;
     startStream();
     if (!state.alertsLoaded) await loadAlerts();
     else renderAlerts();
@@ -360,11 +363,14 @@
   }
 
   async function renderAlerts() {
+    // Renders overlap as changes stream in; only the latest, which read the newest list, draws.
+    const drawing = ++state.drawing;
     const items = [...state.alerts.values()];
     // Names first, so that sorting by township and leader sorts by what the user reads.
     const townships = [...new Set(items.map((a) => a.townshipId))];
     const names = new Map(await Promise.all(townships.map(async (t) => [t, await townshipName(t)])));
     const leaders = new Map(await Promise.all(items.map(async (a) => [keyOf(a), await leaderName(a.townshipId, a.leaderId)])));
+    if (drawing !== state.drawing) return;
     fillOptions($("f-township"), townships.map((t) => [t, names.get(t)]));
     const leaderChoices = new Map();
     for (const a of items) {
@@ -416,9 +422,10 @@
     const row = el("tr", { "data-case": a.caseId, "data-township": a.townshipId, "data-alert": a.alert, class: state.fresh.has(key) ? "fresh" : null },
       el("td", { "data-label": "预警" }, el("span", { class: "badge " + a.alert }, word(ALERT, a.alert))),
       el("td", { "data-label": "乡镇" }, townshipText),
-      el("td", { "data-label": "案件", class: "case" }, el("a", { href }, a.caseId), el("span", { class: "kind-label" }, word(KIND, a.caseKind))),
+      // One child per cell, so that the phone's card layout (label | value) keeps each value in its column.
+      el("td", { "data-label": "案件", class: "case" }, el("span", null, el("a", { href }, a.caseId), el("span", { class: "kind-label" }, word(KIND, a.caseKind)))),
       el("td", { "data-label": "事由" }, a.subject),
-      el("td", { "data-label": "期限" }, word(DEADLINE, a.deadlineKind) + " ", el("time", { datetime: a.dueOn }, a.dueOn)),
+      el("td", { "data-label": "期限" }, el("span", null, word(DEADLINE, a.deadlineKind) + " ", el("time", { datetime: a.dueOn }, a.dueOn))),
       el("td", { "data-label": "超期天数", class: "days", "data-days-overdue": a.daysOverdue }, days),
       el("td", { "data-label": "包案领导", class: "leader" }, leaderText || "未指定"));
     return row;
@@ -531,6 +538,7 @@
   async function showCase(townshipId, kind, caseId) {
     document.title = caseId + " · 督办看板";
     showView("case");
+    const turn = ++state.turn;
     $("case-title").textContent = word(KIND, kind) + " " + caseId;
     $("case-content").hidden = true;
     showError("case-error", null);
@@ -541,14 +549,15 @@
     const base = "/api/townships/" + encodeURIComponent(townshipId) + "/" + kind + "s/" + encodeURIComponent(caseId);
     try {
       const [view, events, t] = await Promise.all([api(base), api(base + "/events"), township(townshipId)]);
-      if (state.view !== "case") return;
+      if (turn !== state.turn) return;
       state.fresh.delete(townshipId + "/" + caseId);
       renderFacts(view, kind, t);
       await renderTimeline(events, townshipId);
+      if (turn !== state.turn) return;
       $("case-masked").hidden = seesPersonalData();
       $("case-content").hidden = false;
     } catch (error) {
-      if (error.status !== 401) showError("case-error", error);
+      if (turn === state.turn && error.status !== 401) showError("case-error", error);
     }
   }
 
@@ -673,9 +682,13 @@
   async function showYear(townshipId, year) {
     document.title = "乡镇年度统计 · 督办看板";
     showView("year");
+    // Only the latest request draws: a slower earlier one (another township or year) must not overwrite it.
+    const turn = ++state.turn;
+    $("year-title").textContent = "乡镇年度统计";
     const form = $("year-form");
     year = year || form.year.value || String(new Date().getFullYear());
     const choices = await townshipChoices(year);
+    if (turn !== state.turn) return;
     $("township-options").replaceChildren(...choices.map((t) => el("option", { value: t })));
     townshipId = townshipId || form.township.value || (choices.length === 1 ? choices[0] : "");
     form.township.value = townshipId;
@@ -688,7 +701,7 @@
     const base = "/api/townships/" + encodeURIComponent(townshipId) + "/rollups/" + encodeURIComponent(year);
     try {
       const [rollup, months, t] = await Promise.all([api(base), api(base + "/months"), township(townshipId)]);
-      if (state.view !== "year") return;
+      if (turn !== state.turn) return;
       $("year-title").textContent = t.name + " " + year + "年度统计";
       $("year-asof").textContent = "截至 " + rollup.asOf + "，按登记年度统计（" + year + "年登记的案件）。";
       renderPetitionFigures(rollup.petitions);
@@ -697,6 +710,7 @@
       renderChart($("dispute-chart"), "dispute", "矛盾纠纷", months.disputes, "化解或调解不成");
       $("year-content").hidden = false;
     } catch (error) {
+      if (turn !== state.turn) return;
       $("year-content").hidden = true;
       if (error.status !== 401) showError("year-error", error);
     }
