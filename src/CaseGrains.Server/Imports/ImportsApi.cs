@@ -21,11 +21,14 @@ internal static class ImportsApi
 
     public static void MapImports(this IEndpointRouteBuilder routes)
     {
+        const string tag = "导入 — existing ledgers (台账) brought in as cases: all rows or none, the same file twice creates nothing new.";
         routes.MapPost("/api/townships/{townshipId}/imports", StartAsync)
             .RequireAuthorization(Policies.WriteCases)
-            .WithTags("Import")
+            .WithTag("Import", tag)
             .WithName("StartImport")
-            .WithSummary("Import an existing ledger (CSV or XLSX in the template's columns); 202, then poll the Location")
+            .Documented("Import an existing ledger (CSV or XLSX in the template's columns); 202, then poll the Location",
+                "The body is the file itself (`text/csv` or the xlsx type). Every row is validated first; if any is wrong nothing is imported " +
+                "and the import ends `rejected` with its errors (row, column, reason). Officers and admins of the township.")
             .Accepts<byte[]>(LedgerFiles.CsvType, LedgerFiles.XlsxType)
             .Produces<ImportView>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
@@ -35,16 +38,20 @@ internal static class ImportsApi
 
         routes.MapGet("/api/townships/{townshipId}/imports/{importId}", GetAsync)
             .RequireAuthorization(Policies.WriteCases)
-            .WithTags("Import")
+            .WithTag("Import", tag)
             .WithName("GetImport")
+            .Documented("Read an import's progress",
+                "`status` `validating`, `rejected` (nothing imported), `importing` or `done`, with the counts of rows read, validated and imported, " +
+                "and the errors of a rejected file.")
             .Produces<ImportView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         routes.MapGet("/api/imports/template", Template)
             .RequireAuthorization(Policies.WriteCases)
-            .WithTags("Import")
+            .WithTag("Import", tag)
             .WithName("GetImportTemplate")
-            .WithSummary("The ledger template with Chinese headers: csv (default), xlsx (with a guide sheet) or json (the columns described)")
+            .Documented("The ledger template with Chinese headers: csv (default), xlsx (with a guide sheet) or json (the columns described)",
+                "The columns an import reads, in order, with their Chinese headers; `format=json` describes each column and its accepted values.")
             .Produces<LedgerTemplateView>()
             .Produces(StatusCodes.Status200OK, typeof(string), LedgerFiles.CsvType, LedgerFiles.XlsxType)
             .ProducesValidationProblem();

@@ -24,11 +24,15 @@ internal static class ReportsApi
 
     public static void MapReports(this IEndpointRouteBuilder routes)
     {
+        const string tag = "报告 — the year-end 法治政府建设 report section of a township or county, and its ledger (台账), as of any date.";
         routes.MapGet("/api/townships/{townshipId}/reports/{year:int}", TownshipReportAsync)
             .RequireAuthorization(Policies.ReadRollups)
-            .WithTags("Report")
+            .WithTag("Report", tag)
             .WithName("GetTownshipReport")
-            .WithSummary("A township's year-end report section: json, md, docx, csv or xlsx (format=)")
+            .Documented("A township's year-end report section: json, md, docx, csv or xlsx (format=)",
+                "The report section for the cases registered in `year`, as they stood at the end of `asOf` (yyyy-MM-dd, default today): " +
+                "`md` and `docx` the Chinese narrative, `csv` and `xlsx` the ledger (one row per case, personal data masked) with the rollup sheet, " +
+                "`json` (default) both as data. Reporters, supervisors and admins of the township's scope.")
             .Produces<TownshipReportView>()
             .Produces(StatusCodes.Status200OK, typeof(string), "text/markdown", "text/csv", LedgerFiles.XlsxType, OfficeFiles.DocxType)
             .ProducesValidationProblem()
@@ -36,9 +40,11 @@ internal static class ReportsApi
 
         routes.MapGet("/api/counties/{countyId}/reports/{year:int}", CountyReportAsync)
             .RequireAuthorization(Policies.ReadRollups)
-            .WithTags("Report")
+            .WithTag("Report", tag)
             .WithName("GetCountyReport")
-            .WithSummary("A county's year-end report section, one part per township: json, md, docx, csv or xlsx (format=)")
+            .Documented("A county's year-end report section, one part per township: json, md, docx, csv or xlsx (format=)",
+                "The county's figures added up and one part per township, in the formats of the township report. " +
+                "Callers with the county in their scope, and admins.")
             .Produces<CountyReportView>()
             .Produces(StatusCodes.Status200OK, typeof(string), "text/markdown", "text/csv", LedgerFiles.XlsxType, OfficeFiles.DocxType)
             .ProducesValidationProblem()
