@@ -686,17 +686,22 @@
     const turn = ++state.turn;
     $("year-title").textContent = "乡镇年度统计";
     const form = $("year-form");
-    year = year || form.year.value || String(new Date().getFullYear());
-    const choices = await townshipChoices(year);
+    // The route's values go into the form now, before any wait: what the user types meanwhile is never overwritten.
+    if (year) form.year.value = year;
+    else if (!form.year.value) form.year.value = String(new Date().getFullYear());
+    if (townshipId) form.township.value = townshipId;
+    const choices = await townshipChoices(form.year.value);
     if (turn !== state.turn) return;
     $("township-options").replaceChildren(...choices.map((t) => el("option", { value: t })));
-    townshipId = townshipId || form.township.value || (choices.length === 1 ? choices[0] : "");
-    form.township.value = townshipId;
-    form.year.value = year;
     if (!townshipId) {
-      $("year-content").hidden = true;
-      return;
+      // Without a township in the address, only a caller of exactly one township sees it at once; others choose.
+      if (choices.length !== 1 || form.township.value) {
+        $("year-content").hidden = true;
+        return;
+      }
+      townshipId = form.township.value = choices[0];
     }
+    year = year || form.year.value;
     showError("year-error", null);
     const base = "/api/townships/" + encodeURIComponent(townshipId) + "/rollups/" + encodeURIComponent(year);
     try {
