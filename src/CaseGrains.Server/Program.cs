@@ -1,6 +1,7 @@
 using CaseGrains.Server.Alerts;
 using CaseGrains.Server.Auth;
 using CaseGrains.Server.Cli;
+using CaseGrains.Server.Dashboard;
 using CaseGrains.Server.Disputes;
 using CaseGrains.Server.Health;
 using CaseGrains.Server.Imports;
@@ -57,6 +58,9 @@ app.MapImports();
 
 // Operations: the cluster's silos and activations (admins).
 app.MapCluster();
+
+// The supervisors' dashboard at /: static files without a token; its data comes from /api with one.
+app.MapDashboard();
 
 return await app.RunOrExplainAsync();
 
