@@ -65,7 +65,8 @@ internal static class AlertReport
             + $"the start-up sweep after each step; {fake.Steps} steps, {fake.BusySteps} with work; load {fake.Load}, machine cpu {fake.MachineCpuPercent:F0}%):");
         Console.WriteLine($"  midnights passed (armed at seeding): {string.Join(", ", fake.Midnights.Select(m => $"{AlertRuns.Local(m.Midnight)} {m.Armed}"))}");
         Console.WriteLine($"  sweeps handled {fake.Handled} passed deadlines of {fake.Expected} armed up to the end ({fake.BusySweeps.TotalSeconds:F1} s in busy sweeps, "
-            + $"{fake.Handled / Math.Max(0.001, fake.BusySweeps.TotalSeconds):F0}/s; idle sweeps {fake.IdleSweeps.TotalSeconds:F1} s in all); {fake.Leftover} armed and passed left over; "
+            + $"{fake.Handled / Math.Max(0.001, fake.BusySweeps.TotalSeconds):F0}/s; idle sweeps {fake.IdleSweeps.TotalSeconds:F1} s in all; SweepAsync's own count {fake.SweepReturned}); "
+            + $"{fake.Leftover} armed and passed left over; "
             + $"silo warnings {fake.Warnings}, errors {fake.Errors}");
         PrintLateness(fake.Lateness, fake.Index, fake: true);
         Samples(fake.LogSamples);

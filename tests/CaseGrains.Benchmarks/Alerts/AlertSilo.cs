@@ -138,7 +138,8 @@ internal sealed class LogCounter : ILoggerProvider, ILogger
         Interlocked.Increment(ref level >= LogLevel.Error ? ref _errors : ref _warnings);
         var text = $"{level} {category}: {message}{(exception is null ? "" : $" ({exception.GetType().Name}: {exception.Message})")}";
         text = text.Length > 240 ? text[..240] + "…" : text;
-        if (_messages.ContainsKey(text) || _messages.Count < Kept)
+        // Errors are kept whatever warnings came first.
+        if (_messages.ContainsKey(text) || _messages.Count < Kept || (level >= LogLevel.Error && _messages.Count < 2 * Kept))
         {
             _messages.AddOrUpdate(text, 1, (_, n) => n + 1);
         }
