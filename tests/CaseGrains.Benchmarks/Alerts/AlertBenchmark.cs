@@ -86,8 +86,8 @@ internal static class AlertBenchmark
             var fake = await AlertRuns.FakeClockAsync(connectionString, caseload, options, Log);
 
             var target = DeadlinePolicy.EndOfDay(DeadlinePolicy.LocalDate(fake.End));
-            Log($"real clock: the grains' clock shifted so that {AlertRuns.Local(target)} comes {options.RealLead.TotalSeconds:F0} s after the silo starts");
-            var real = await AlertRuns.RealClockAsync(connectionString, caseload, options, target, Log);
+            Log($"real clock: the grains' clock shifted so that {AlertRuns.Local(target)} comes {(options.RealLead + 2 * memory.Activation).TotalSeconds:F0} s after the silo starts");
+            var real = await AlertRuns.RealClockAsync(connectionString, caseload, options, target, memory.Activation, Log);
 
             AlertReport.Print(options, postgres, loadAtStart, caseload, arming, memory, api, fake, real, total.Elapsed);
             var checks = memory.Check == "ok" && api.Check == "ok" && fake.Leftover == 0 && fake.Lateness.Count == fake.Expected

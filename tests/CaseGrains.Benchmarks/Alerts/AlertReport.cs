@@ -42,7 +42,8 @@ internal static class AlertReport
                 $"{r.Errors}", $"{run.Items}", $"{run.Bytes}", $"{r.ServiceCpuMsPerRequest:F2}", $"{r.MachineCpuPercent:F0}", run.LoadAverage);
         }
         Console.WriteLine($"GET through the service binary (county supervisor's token; closed loop, {options.Duration.TotalSeconds:F0} s per row after {options.WarmUp.TotalSeconds:F0} s warm-up; "
-            + $"service ready in {api.Ready.TotalSeconds:F1} s, first GET /api/alerts (activates the townships) {api.FirstAlerts.TotalSeconds:F1} s; "
+            + $"service ready in {api.Ready.TotalSeconds:F1} s, first GET /api/alerts (activates the townships) {api.FirstAlerts.TotalSeconds:F1} s"
+            + (api.FirstBusy.Count == 0 ? "; " : $" after {api.FirstBusy.Count} x 503 case.timeout (at {string.Join(", ", api.FirstBusy.Select(b => $"{b.TotalSeconds:F0} s"))}); ")
             + $"service RSS {Bytes(api.ResidentBytes)}): {api.Check}");
         Console.Write(getTable);
         foreach (var connections in options.Connections)
