@@ -136,7 +136,8 @@ internal sealed class LogCounter : ILoggerProvider, ILogger
             return;
         }
         Interlocked.Increment(ref level >= LogLevel.Error ? ref _errors : ref _warnings);
-        var text = $"{level} {category}: {message}{(exception is null ? "" : $" ({exception.GetType().Name}: {exception.Message})")}";
+        // The exception first: a grain's message names the activation at length, and the sample is cut short.
+        var text = $"{level} {category}: {(exception is null ? "" : $"[{Innermost(exception)}] ")}{message}";
         text = text.Length > 240 ? text[..240] + "…" : text;
         // Errors are kept whatever warnings came first.
         if (_messages.ContainsKey(text) || _messages.Count < Kept || (level >= LogLevel.Error && _messages.Count < 2 * Kept))
@@ -147,6 +148,16 @@ internal sealed class LogCounter : ILoggerProvider, ILogger
 
     public void Dispose()
     {
+    }
+
+    private static string Innermost(Exception exception)
+    {
+        var inner = exception;
+        while (inner.InnerException is { } next)
+        {
+            inner = next;
+        }
+        return inner == exception ? $"{exception.GetType().Name}: {exception.Message}" : $"{exception.GetType().Name} <- {inner.GetType().Name}: {inner.Message}";
     }
 
     private sealed class Category(LogCounter owner, string name) : ILogger
