@@ -149,6 +149,22 @@ public abstract class DeadlineReminderTests(StoreKind kind) : GrainTestBase(kind
     }
 
     [Fact]
+    public async Task The_sweep_counts_a_deadline_that_the_case_recorded_as_the_sweep_woke_it()
+    {
+        var host = await NewHostAsync("a");
+        var township = await SetUpTownshipAsync(host);
+        var now = Time.GetUtcNow();
+        var caseId = Ok(await township.RegisterPetition(NewPetition(now.AddHours(-1)))).State.Id;
+        Ok(await Petition(host, caseId).Execute(new AcceptPetition(now), null));
+        // The case sleeps; its deadline passes. Waking it records «已超期» in its activation, which the sweep must count.
+        Assert.True(await host.CollectIdleActivationsAsync(TimeSpan.Zero) > 0);
+        Time.Set(Policy.EndOfDay(new DateOnly(2024, 5, 4)).AddHours(1));
+        Assert.Equal(1, await host.SweepAsync());
+        Assert.Equal(0, await host.SweepAsync());
+        Assert.Equal(AlertLevel.Overdue, Assert.Single(await township.Alerts()).Level);
+    }
+
+    [Fact]
     public async Task A_case_registered_after_its_deadline_is_overdue_at_once_and_in_the_alert_index()
     {
         var host = await NewHostAsync("a");

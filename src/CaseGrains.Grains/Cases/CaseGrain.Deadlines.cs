@@ -53,14 +53,15 @@ public abstract partial class CaseGrain<TState, TEvent, TRegister, TCommand>
             ? DeadlineAlerts.Pending(Policy, RecordedAlert(state), RunningDeadline(state)).ToDictionary(p => ReminderName(p.Level), p => p, StringComparer.Ordinal)
             : [];
 
-    /// <summary>Records what has come due (unless <paramref name="noteNow"/> is false: a reminder will, in a moment), then arms the rest.</summary>
-    private async Task KeepDeadlinesAsync(bool noteNow)
+    /// <summary>Records what has come due (unless <paramref name="noteNow"/> is false: a reminder will, in a moment), then arms the rest; returns how many it recorded.</summary>
+    private async Task<int> KeepDeadlinesAsync(bool noteNow)
     {
+        var noted = 0;
         if (noteNow)
         {
             try
             {
-                await NoteDueAsync();
+                noted = await NoteDueAsync();
             }
             catch (Exception ex) when (ex is StorageUnavailableException or TimeoutException)
             {
@@ -69,6 +70,7 @@ public abstract partial class CaseGrain<TState, TEvent, TRegister, TCommand>
             }
         }
         await ReconcileRemindersAsync();
+        return noted;
     }
 
     /// <summary>Records the level the running deadline has reached, if it is above the one in force; returns 1 when it did.</summary>
@@ -167,6 +169,9 @@ public abstract partial class CaseGrain<TState, TEvent, TRegister, TCommand>
         }
     }
 
+    /// <summary>What activation recorded (a deadline that passed while the case slept), until the sweep that woke it asks.</summary>
+    private int _notedOnActivation;
+
     /// <summary>A reminder fired: record what has come due, and bring the reminders in line (this one included: a
     /// reminder that fired is armed, whatever this activation remembers, so the table is read again).</summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -190,7 +195,9 @@ public abstract partial class CaseGrain<TState, TEvent, TRegister, TCommand>
     {
         // The sweep comes because the table says something is armed: read the table, not this activation's memory of it.
         _armed = null;
-        var noted = await NoteDueAsync();
+        // The sweep's call usually activates the case, and activation already noted what had passed: count that too.
+        var noted = await NoteDueAsync() + _notedOnActivation;
+        _notedOnActivation = 0;
         await ReconcileRemindersAsync();
         return noted;
     }

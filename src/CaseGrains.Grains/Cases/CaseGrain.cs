@@ -48,7 +48,7 @@ public abstract partial class CaseGrain<TState, TEvent, TRegister, TCommand>(Gra
         if (Exists(State))
         {
             // A deadline may have come due while the case slept (or its silo was down): record it now, arm the rest.
-            await KeepDeadlinesAsync(noteNow: true);
+            _notedOnActivation = await KeepDeadlinesAsync(noteNow: true);
         }
     }
 
