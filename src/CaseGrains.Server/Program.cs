@@ -33,6 +33,9 @@ builder.AddGatewayAuth();
 // Deadline alerts: this node's feed of alert changes for live streams.
 builder.AddAlerts();
 
+// The Orleans dashboard's ticket cookie (admins).
+builder.AddOperationsDashboard();
+
 // Traces and metrics over OTLP when Otlp:Endpoint is set.
 builder.AddCaseGrainsTelemetry();
 
@@ -51,8 +54,9 @@ app.MapDisputes();
 app.MapRollups();
 app.MapAlerts();
 
-// Operations: the cluster's silos and activations (admins).
+// Operations: the cluster's silos and activations, and the Orleans dashboard on silos (admins).
 app.MapCluster();
+app.MapOperationsDashboard();
 
 return await app.RunOrExplainAsync();
 
