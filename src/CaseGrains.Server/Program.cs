@@ -3,9 +3,11 @@ using CaseGrains.Server.Auth;
 using CaseGrains.Server.Cli;
 using CaseGrains.Server.Disputes;
 using CaseGrains.Server.Health;
+using CaseGrains.Server.Imports;
 using CaseGrains.Server.Infrastructure;
 using CaseGrains.Server.Operations;
 using CaseGrains.Server.Petitions;
+using CaseGrains.Server.Reports;
 using CaseGrains.Server.Rollups;
 using CaseGrains.Server.Telemetry;
 using CaseGrains.Server.Townships;
@@ -53,6 +55,8 @@ app.MapPetitions();
 app.MapDisputes();
 app.MapRollups();
 app.MapAlerts();
+app.MapReports();
+app.MapImports();
 
 // Operations: the cluster's silos and activations, and the Orleans dashboard on silos (admins).
 app.MapCluster();

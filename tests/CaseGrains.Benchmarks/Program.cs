@@ -5,6 +5,12 @@ using CaseGrains.Benchmarks;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+// `reports …`: the county report and ledger import benchmark (ReportsBenchmark.cs).
+if (args is ["reports", ..])
+{
+    return await ReportsBenchmark.RunAsync(args[1..]);
+}
+
 // --api: the service binary through HTTP on a durable PostgreSQL, beside pgbench (Api/ApiBenchmark.cs).
 if (args.Contains("--api"))
 {

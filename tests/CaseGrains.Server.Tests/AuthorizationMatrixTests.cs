@@ -69,7 +69,7 @@ public sealed class AuthorizationMatrixTests(ITestOutputHelper output)
             // In scope, but a role that may not act (and a token with no known role): 403.
             foreach (var caller in InScope(spec.Scope).Where(c => !spec.Roles.Contains(c.Role)).Append(new Caller("auditor", [ApiWorld.Township], [ApiWorld.County])))
             {
-                var answer = await world.SendAsync(method, prepared.Path, Token(world, caller), prepared.Body);
+                var answer = await Send(world, method, prepared, Token(world, caller));
                 Expect(failures, spec, $"in-scope {caller}", answer, 403);
             }
 
@@ -77,7 +77,7 @@ public sealed class AuthorizationMatrixTests(ITestOutputHelper output)
             // ids cannot be probed; a role that may not act is refused before the scope is looked at.
             foreach (var caller in OutOfScope(spec.Scope))
             {
-                var answer = await world.SendAsync(method, prepared.Path, Token(world, caller), prepared.Body);
+                var answer = await Send(world, method, prepared, Token(world, caller));
                 Expect(failures, spec, $"out-of-scope {caller}", answer, spec.Roles.Contains(caller.Role) ? 404 : 403);
             }
 
@@ -93,7 +93,7 @@ public sealed class AuthorizationMatrixTests(ITestOutputHelper output)
             {
                 var request = first ? prepared : await spec.Prepare(world);
                 first = false;
-                var answer = await world.SendAsync(method, request.Path, Token(world, caller), request.Body);
+                var answer = await Send(world, method, request, Token(world, caller));
                 if (answer.Code != spec.Success || answer.MediaType != spec.MediaType)
                 {
                     failures.Add($"{spec}: allowed {caller} got {answer}, expected {spec.Success}");
@@ -231,7 +231,13 @@ public sealed class AuthorizationMatrixTests(ITestOutputHelper output)
     }
 
     private static HttpContent? Content(Prepared prepared)
-        => prepared.Body is null ? null : new StringContent(prepared.Body.ToJsonString(), Encoding.UTF8, "application/json");
+        => prepared.Raw?.Invoke() ?? (prepared.Body is null ? null : new StringContent(prepared.Body.ToJsonString(), Encoding.UTF8, "application/json"));
+
+    /// <summary>A prepared request as a caller sends it: its file, or its JSON body.</summary>
+    private static Task<ApiAnswer> Send(ApiWorld world, HttpMethod method, Prepared prepared, string token)
+        => prepared.Raw is { } raw
+            ? world.SendRawAsync(method, prepared.Path, "Bearer " + token, raw())
+            : world.SendAsync(method, prepared.Path, token, prepared.Body);
 
     private static string Token(ApiWorld world, Caller caller) => world.Token(caller.Role, caller.Townships, caller.Counties);
 

@@ -25,7 +25,11 @@ internal enum FieldKind { Text, Instant, Integer, Boolean, Enum, Date, People, I
 internal sealed record FieldSpec(string Name, FieldKind Kind, bool Required, int MaxLength = 0, string[]? Values = null);
 
 /// <summary>A concrete, valid request for an endpoint: the path with its route values filled, and the body.</summary>
-internal sealed record Prepared(string Path, JsonObject? Body);
+internal sealed record Prepared(string Path, JsonObject? Body)
+{
+    /// <summary>A body that is not JSON (a ledger file), made afresh for each request.</summary>
+    public Func<HttpContent>? Raw { get; init; }
+}
 
 /// <summary>
 /// One row of the endpoint table: which roles may act (as <c>api.md</c> says), whose scope guards it,
@@ -52,7 +56,10 @@ internal sealed record EndpointSpec(
     /// <summary>For a command: the stage (<see cref="PetitionStage"/> or <see cref="DisputeStage"/>) a case must be in for it to succeed.</summary>
     public Enum? Target { get; init; }
 
-    public bool HasBody => Method is "POST" or "PUT";
+    /// <summary>The body is a file (a ledger), not JSON: no JSON schema, no JSON mutations.</summary>
+    public bool RawBody { get; init; }
+
+    public bool HasBody => Method is "POST" or "PUT" && !RawBody;
 
     /// <summary>For a command route, the verb after <c>{caseId}/</c> (e.g. <c>review/conclude</c>); null otherwise.</summary>
     public string? Verb => Pattern.Contains("{caseId}/", StringComparison.Ordinal) ? Pattern[(Pattern.IndexOf("{caseId}/", StringComparison.Ordinal) + 9)..] : null;
@@ -162,6 +169,42 @@ internal static class EndpointTable
     private static Func<ApiWorld, Task<Prepared>> OnSharedDispute(string suffix)
         => async world => new Prepared($"/api/townships/{ApiWorld.Township}/disputes/{await world.SharedCaseAsync("disputes")}{suffix}", null);
 
+    /// <summary>A one-row ledger: a petition received, accepted and answered in 2024.</summary>
+    private static HttpContent MatrixLedger()
+    {
+        var content = new ByteArrayContent(ReportKit.Csv(new Dictionary<string, string>
+        {
+            ["案件编号"] = "M-1", ["案件类型"] = "信访件", ["来源渠道"] = "来信", ["登记日期"] = "2024-03-01 09:00", ["事由"] = "反映问题",
+            ["类别"] = "城乡建设", ["信访人/当事人"] = "张三", ["受理日期"] = "2024-03-02", ["办结日期"] = "2024-03-20", ["结果"] = "予以支持",
+        }));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        return content;
+    }
+
+    /// <summary>An import of the one-row ledger, run to its end before the check starts (so nothing writes while storage is compared).</summary>
+    private static async Task<Prepared> FinishedImportAsync(ApiWorld world)
+    {
+        var posted = await world.SendRawAsync(HttpMethod.Post, $"/api/townships/{ApiWorld.Township}/imports", "Bearer " + world.AdminToken, MatrixLedger());
+        if (posted.Code != 202)
+        {
+            throw new InvalidOperationException("Preparing an import failed: " + posted);
+        }
+        var location = posted.Header("Location")!;
+        for (var attempt = 0; ; attempt++)
+        {
+            var status = (await world.AdminAsync(HttpMethod.Get, location)).Json.GetProperty("status").GetString();
+            if (status is "done" or "rejected" or "failed")
+            {
+                return new Prepared(location, null);
+            }
+            if (attempt > 1200)
+            {
+                throw new TimeoutException("The prepared import did not finish.");
+            }
+            await Task.Delay(50);
+        }
+    }
+
     private static List<EndpointSpec> Build()
     {
         const string t = ApiWorld.Township;
@@ -265,6 +308,15 @@ internal static class EndpointTable
 
             // Operations.
             new("GET", "/api/cluster", ScopeKind.Service, AdminOnly, 200, Fixed("/api/cluster"), none),
+
+            // Reports, and imports of existing ledgers. The import is last: it goes on writing after its 202.
+            new("GET", T + "/reports/{year}", ScopeKind.Township, RollupReaders, 200, Fixed($"/api/townships/{t}/reports/2024?format=json&asOf=2024-12-31"), none),
+            new("GET", "/api/counties/{countyId}/reports/{year}", ScopeKind.County, RollupReaders, 200,
+                Fixed($"/api/counties/{ApiWorld.County}/reports/2024?format=json"), none),
+            new("GET", "/api/imports/template", ScopeKind.Service, Writers, 200, Fixed("/api/imports/template?format=json"), none),
+            new("GET", T + "/imports/{importId}", ScopeKind.Township, Writers, 200, FinishedImportAsync, none),
+            new("POST", T + "/imports", ScopeKind.Township, Writers, 202,
+                _ => Task.FromResult(new Prepared($"/api/townships/{t}/imports", null) { Raw = MatrixLedger }), none) { RawBody = true },
         ];
     }
 }

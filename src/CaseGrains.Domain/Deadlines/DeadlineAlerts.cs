@@ -62,6 +62,19 @@ public static class DeadlineAlerts
         return InForce(recorded, running) is { } current && current.Level >= reached ? null : new DeadlineAlert(d.Kind, d.DueOn, reached);
     }
 
+    /// <summary>The clock's decision for a case: the event recording the level reached, when it is above the one in force; none otherwise.</summary>
+    /// <param name="dueSoon">Makes the case kind's «即将到期» event (kind, due date, instant).</param>
+    /// <param name="overdue">Makes its «已超期» event.</param>
+    public static Decision<TEvent> Note<TEvent>(DeadlinePolicy policy, DeadlineAlert? recorded, (DeadlineKind Kind, DateOnly DueOn)? running, DateTimeOffset at,
+        Func<DeadlineKind, DateOnly, DateTimeOffset, TEvent> dueSoon, Func<DeadlineKind, DateOnly, DateTimeOffset, TEvent> overdue)
+    {
+        ArgumentNullException.ThrowIfNull(dueSoon);
+        ArgumentNullException.ThrowIfNull(overdue);
+        return ToRecord(policy, recorded, running, at) is not { } alert
+            ? Decision<TEvent>.Ok()
+            : Decision<TEvent>.Ok((alert.Level == AlertLevel.Overdue ? overdue : dueSoon)(alert.Kind, alert.DueOn, at));
+    }
+
     /// <summary>The levels still to come for the running deadline, with the instant each starts (for wake-up reminders).</summary>
     public static IReadOnlyList<(AlertLevel Level, DateTimeOffset At)> Pending(DeadlinePolicy policy, DeadlineAlert? recorded, (DeadlineKind Kind, DateOnly DueOn)? running)
     {

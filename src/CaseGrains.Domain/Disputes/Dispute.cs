@@ -198,15 +198,8 @@ public static class Dispute
 
     /// <summary>The clock's look at the running deadline: «即将到期» or «已超期» recorded once, nothing else changed.</summary>
     private static Decision<DisputeEvent> Note(DisputeState s, NoteDisputeDeadline c, DisputeContext ctx)
-    {
-        if (DeadlineAlerts.ToRecord(ctx.Policy, s.Alert, CurrentDeadline(s), c.At) is not { } alert)
-        {
-            return Decision<DisputeEvent>.Ok();
-        }
-        return alert.Level == AlertLevel.Overdue
-            ? Decision<DisputeEvent>.Ok(new DisputeBecameOverdue(alert.Kind, alert.DueOn, c.At))
-            : Decision<DisputeEvent>.Ok(new DisputeBecameDueSoon(alert.Kind, alert.DueOn, c.At));
-    }
+        => DeadlineAlerts.Note<DisputeEvent>(ctx.Policy, s.Alert, CurrentDeadline(s), c.At,
+            (kind, due, at) => new DisputeBecameDueSoon(kind, due, at), (kind, due, at) => new DisputeBecameOverdue(kind, due, at));
 
     private static Decision<DisputeEvent> Register(DisputeState state, RegisterDispute c, DisputeContext ctx)
     {

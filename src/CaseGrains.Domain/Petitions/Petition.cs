@@ -287,15 +287,8 @@ public static class Petition
 
     /// <summary>The clock's look at the running deadline: «即将到期» or «已超期» recorded once, nothing else changed.</summary>
     private static Decision<PetitionEvent> Note(PetitionState s, NotePetitionDeadline c, PetitionContext ctx)
-    {
-        if (DeadlineAlerts.ToRecord(ctx.Policy, s.Alert, CurrentDeadline(s), c.At) is not { } alert)
-        {
-            return Decision<PetitionEvent>.Ok();
-        }
-        return alert.Level == AlertLevel.Overdue
-            ? Decision<PetitionEvent>.Ok(new PetitionBecameOverdue(alert.Kind, alert.DueOn, c.At))
-            : Decision<PetitionEvent>.Ok(new PetitionBecameDueSoon(alert.Kind, alert.DueOn, c.At));
-    }
+        => DeadlineAlerts.Note<PetitionEvent>(ctx.Policy, s.Alert, CurrentDeadline(s), c.At,
+            (kind, due, at) => new PetitionBecameDueSoon(kind, due, at), (kind, due, at) => new PetitionBecameOverdue(kind, due, at));
 
     private static Decision<PetitionEvent> Register(PetitionState state, RegisterPetition c, PetitionContext ctx)
     {

@@ -3,10 +3,10 @@ using CaseGrains.Storage;
 
 namespace CaseGrains.Server.Cli;
 
-/// <summary>The server binary's verbs: <c>migrate</c> and <c>token</c>.</summary>
+/// <summary>The server binary's verbs: <c>migrate</c>, <c>token</c>, and the report verbs <c>export</c>, <c>import</c>, <c>verify</c>, <c>demo-data</c>.</summary>
 internal static class ServerCommandLine
 {
-    private static readonly string[] Verbs = ["migrate", "token", "--help", "-h", "-?"];
+    private static readonly string[] Verbs = ["migrate", "token", "export", "import", "verify", "demo-data", "--help", "-h", "-?"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -15,6 +15,10 @@ internal static class ServerCommandLine
         var root = new RootCommand("CaseGrains caseload service. Without a verb it runs the HTTP service.");
         root.Subcommands.Add(MigrateCommand());
         root.Subcommands.Add(TokenCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(DemoDataCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 
