@@ -58,10 +58,13 @@ internal static class CoreSetup
             orleans = new OrleansOptions();
         }
         var connectionString = storage.ConnectionString ?? StorageOptions.DefaultSqliteConnectionString;
+        var connections = new GatewayConnections();
+        builder.Services.AddSingleton(connections);
         if (orleans.Role == OrleansRole.Gateway && storage.Provider == StorageProvider.PostgreSql)
         {
             // A gateway node: the same API as an Orleans client of the silos in the membership table (GatewayNode.cs).
-            builder.UseOrleansClient(client => client.AddGatewayNode(orleans, connectionString));
+            // A gateway on SQLite is refused at start by OrleansRoleValidator; until then it builds as a silo.
+            builder.UseOrleansClient(client => client.AddGatewayNode(orleans, connectionString, connections));
             return;
         }
         builder.UseOrleans(silo =>

@@ -4,6 +4,7 @@ using CaseGrains.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace CaseGrains.Server.Infrastructure;
 
@@ -15,7 +16,7 @@ namespace CaseGrains.Server.Infrastructure;
 /// </summary>
 internal static partial class GatewayNode
 {
-    public static void AddGatewayNode(this IClientBuilder client, OrleansOptions orleans, string connectionString)
+    public static void AddGatewayNode(this IClientBuilder client, OrleansOptions orleans, string connectionString, GatewayConnections connections)
     {
         client.Configure<ClusterOptions>(cluster =>
         {
@@ -36,6 +37,10 @@ internal static partial class GatewayNode
         client.AddMemoryStreams(AlertStream.ProviderName);
         client.AddActivityPropagation();
         client.UseConnectionRetryFilter<SiloConnectionRetry>();
+        // /readyz answers 503 while no silo's gateway is connected (Health/HealthApi.cs).
+        client.AddClusterConnectionStatusObserver(connections);
+        // The dashboard runs here too, reading the silos' dashboard grains (silos add it in CoreSetup).
+        client.AddDashboard(dashboard => dashboard.HideTrace = true);
     }
 
     /// <summary>
@@ -64,4 +69,22 @@ internal static partial class GatewayNode
         [LoggerMessage(EventId = 2401, Level = LogLevel.Warning, Message = "No silo reachable yet (attempt {Attempt}, {Problem}); trying again")]
         private static partial void Waiting(ILogger logger, int attempt, string problem);
     }
+}
+
+/// <summary>
+/// How many silo gateways a gateway node is connected to, as Orleans reports every change. Unknown (-1) until the
+/// first report: the client's start only completes once it has reached a silo, so unknown counts as connected.
+/// On a silo nobody reports and it stays unknown.
+/// </summary>
+internal sealed class GatewayConnections : IClusterConnectionStatusObserver
+{
+    private int _connected = -1;
+
+    /// <summary>The connected gateways, or -1 before Orleans has said.</summary>
+    public int Connected => Volatile.Read(ref _connected);
+
+    public void NotifyGatewayCountChanged(int currentNumberOfGateways, int previousNumberOfGateways, bool connectionRecovered)
+        => Volatile.Write(ref _connected, currentNumberOfGateways);
+
+    public void NotifyClusterConnectionLost() => Volatile.Write(ref _connected, 0);
 }

@@ -10,7 +10,8 @@ using Orleans.Dashboard;
 namespace CaseGrains.Server.Operations;
 
 /// <summary>
-/// <c>/dashboard</c>: Orleans' dashboard (silos, grains, calls, reminders) for admins only, on silos only. It shows
+/// <c>/dashboard</c>: Orleans' dashboard (silos, grains, calls, reminders) for admins only, on every node (a gateway
+/// node hosts it as an Orleans client, reading the silos' dashboard grains). It shows
 /// grain state, which holds personal data, so every one of its routes requires <see cref="Policies.Administer"/>.
 /// A browser cannot put a bearer header on a page it navigates to, so an admin first calls
 /// <c>POST /api/dashboard/session</c> with the admin token (from <c>/docs</c>, say); the answer sets a ticket cookie
@@ -82,17 +83,14 @@ internal static class DashboardApi
             .Documented("Open a dashboard session",
                 $"Sets an HttpOnly, SameSite=Strict cookie, limited to `{Path}`, holding a ticket good for {Lifetime.TotalMinutes:F0} minutes, so that a browser "
                 + $"can open the Orleans dashboard at `{Path}/` (it shows grain state, which holds personal data). The ticket opens nothing under `/api`. "
-                + "The dashboard is served by silos only; behind the balancer its path goes to them. Admins only.")
+                + "Every node serves the dashboard, silos and gateway nodes alike. Admins only.")
             .WithName("OpenDashboardSession")
             .Produces<DashboardSessionView>();
 
-        // Only a silo has a dashboard: it reads the silo's own statistics and the cluster's through the management grain.
-        if (app.Services.GetRequiredService<IOptions<OrleansOptions>>().Value.Role == OrleansRole.Silo)
-        {
-            app.MapOrleansDashboard(Path)
-                .RequireAuthorization(new AuthorizeAttribute(Policies.Administer) { AuthenticationSchemes = Scheme })
-                .ExcludeFromDescription();
-        }
+        // Every node serves it: a silo from its own dashboard services, a gateway node as a client of the silos' dashboard grains.
+        app.MapOrleansDashboard(Path)
+            .RequireAuthorization(new AuthorizeAttribute(Policies.Administer) { AuthenticationSchemes = Scheme })
+            .ExcludeFromDescription();
     }
 
     private static Ok<DashboardSessionView> OpenSession(Caller caller, HttpContext http, DashboardTickets tickets, IOptions<AuthOptions> auth, TimeProvider clock)
