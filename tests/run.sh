@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: installs what is missing (the .NET SDK is assumed; PostgreSQL
-# server binaries, LibreOffice Writer, poppler-utils and a Chinese font are installed with apt when absent), starts a throwaway PostgreSQL cluster on
+# server binaries, LibreOffice Writer, poppler-utils, a Chinese font and Chromium are installed with apt when absent), starts a throwaway PostgreSQL cluster on
 # 127.0.0.1, runs `dotnet test` on the solution, stops the cluster, and prints one closing line:
 #   N passed, N failed, N skipped
 # Exit status is non-zero on any failure. Extra arguments go to `dotnet test` (e.g. --filter ...).
@@ -22,12 +22,14 @@ if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
   pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 fi
 
-# 1b. LibreOffice (the report tests convert .docx to PDF), pdftotext to read the PDF, and a Chinese font
-#     so that the PDF holds the report's text rather than empty boxes.
+# 1b. LibreOffice (the report tests convert .docx to PDF), pdftotext to read the PDF, a Chinese font
+#     so that the PDF and the dashboard's screenshots hold text rather than empty boxes, and Debian's
+#     Chromium for the dashboard's browser tests (Playwright drives /usr/bin/chromium; it downloads no browser).
 pkgs=()
 command -v soffice >/dev/null 2>&1 || pkgs+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || pkgs+=(poppler-utils)
 fc-list :lang=zh 2>/dev/null | grep -q . || pkgs+=(fonts-wqy-microhei)
+[ -x /usr/bin/chromium ] || pkgs+=(chromium)
 if [ "${#pkgs[@]}" -gt 0 ]; then
   log "installing ${pkgs[*]}"
   as_root apt-get update -qq >/dev/null

@@ -1,6 +1,7 @@
 using CaseGrains.Server.Alerts;
 using CaseGrains.Server.Auth;
 using CaseGrains.Server.Cli;
+using CaseGrains.Server.Dashboard;
 using CaseGrains.Server.Disputes;
 using CaseGrains.Server.Health;
 using CaseGrains.Server.Imports;
@@ -61,6 +62,9 @@ app.MapImports();
 // Operations: the cluster's silos and activations, and the Orleans dashboard on silos (admins).
 app.MapCluster();
 app.MapOperationsDashboard();
+
+// The supervisors' dashboard at /: static files without a token; its data comes from /api with one.
+app.MapDashboard();
 
 return await app.RunOrExplainAsync();
 

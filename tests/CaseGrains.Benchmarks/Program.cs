@@ -36,6 +36,12 @@ if (args is ["bench", ..])
     }
 }
 
+// `alerts …`: the alert indexes, GET /api/alerts and alert lateness on a fake and a real clock (Alerts/AlertBenchmark.cs).
+if (args is ["alerts", ..])
+{
+    return await CaseGrains.Benchmarks.Alerts.AlertBenchmark.MainAsync(args[1..]);
+}
+
 // --api: the service binary through HTTP on a durable PostgreSQL, beside pgbench (Api/ApiBenchmark.cs).
 if (args.Contains("--api"))
 {

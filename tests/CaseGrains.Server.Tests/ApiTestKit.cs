@@ -147,9 +147,9 @@ internal sealed class ApiWorld : IAsyncDisposable
 
     public ICaseStore Store => App.Services.GetRequiredService<ICaseStore>();
 
-    public static async Task<ApiWorld> StartAsync(Testing.StoreKind kind)
+    public static async Task<ApiWorld> StartAsync(Testing.StoreKind kind, Action<IServiceCollection>? services = null)
     {
-        var app = await CaseGrainsApp.StartAsync(kind);
+        var app = await CaseGrainsApp.StartAsync(kind, services: services);
         var world = new ApiWorld(app);
         await app.CreateTownshipAsync(Township, County, Leader, SecondLeader);
         await app.CreateTownshipAsync(SisterTownship, County, "sun");

@@ -19,8 +19,11 @@ public sealed class CaseGrainsApp : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
 
-    private CaseGrainsApp(StoreKind kind, string connectionString, IDictionary<string, string?>? settings)
+    private readonly Action<IServiceCollection>? _services;
+
+    private CaseGrainsApp(StoreKind kind, string connectionString, IDictionary<string, string?>? settings, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         Kind = kind;
         ConnectionString = connectionString;
         _settings = new Dictionary<string, string?>
@@ -81,10 +84,10 @@ public sealed class CaseGrainsApp : WebApplicationFactory<Program>
     /// <summary>Every log line written so far (message, state values and exception text).</summary>
     public ConcurrentQueue<string> Logs { get; } = new();
 
-    /// <summary>Starts the app over a new, empty database.</summary>
-    public static async Task<CaseGrainsApp> StartAsync(StoreKind kind, IDictionary<string, string?>? settings = null)
+    /// <summary>Starts the app over a new, empty database; <paramref name="services"/> replaces services of the app (a clock).</summary>
+    public static async Task<CaseGrainsApp> StartAsync(StoreKind kind, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var app = new CaseGrainsApp(kind, await TestStores.NewConnectionStringAsync(kind), settings);
+        var app = new CaseGrainsApp(kind, await TestStores.NewConnectionStringAsync(kind), settings, services);
         app.StartServer();
         return app;
     }
@@ -104,7 +107,11 @@ public sealed class CaseGrainsApp : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
-        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider(Logs)));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider(Logs));
+            _services?.Invoke(services);
+        });
     }
 
     /// <summary>A token for a caller of this app.</summary>

@@ -298,6 +298,7 @@ internal static class EndpointTable
 
             // Rollups.
             new("GET", T + "/rollups/{year}", ScopeKind.Township, RollupReaders, 200, Fixed($"/api/townships/{t}/rollups/2024"), none),
+            new("GET", T + "/rollups/{year}/months", ScopeKind.Township, RollupReaders, 200, Fixed($"/api/townships/{t}/rollups/2024/months?asOf=2024-06-30"), none),
             new("GET", "/api/counties/{countyId}/rollups/{year}", ScopeKind.County, RollupReaders, 200,
                 Fixed($"/api/counties/{ApiWorld.County}/rollups/2024?asOf=2024-12-31"), none),
 

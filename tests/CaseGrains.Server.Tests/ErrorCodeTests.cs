@@ -168,6 +168,8 @@ public sealed class ErrorCodeTests
             new StringContent("{\"summary\":\"" + new string('x', 300 * 1024) + "\"}", Encoding.UTF8, "application/json")));
         provoked[GatewayErrors.UnsupportedMediaType] = (415, () => world.SendRawAsync(HttpMethod.Post, P, "Bearer " + world.AdminToken,
             new StringContent(Bodies.RegisterPetition().ToJsonString(), Encoding.UTF8, "text/plain")));
+        provoked[GatewayErrors.UnsupportedLedgerType] = (415, () => world.SendRawAsync(HttpMethod.Post, $"/api/townships/{T}/imports", "Bearer " + world.AdminToken,
+            new StringContent("{}", Encoding.UTF8, "application/json")));
         provoked[GatewayErrors.IdempotencyKeyReused] = (422, async () =>
         {
             var key = new Dictionary<string, string> { ["Idempotency-Key"] = "error-codes-" + kind };

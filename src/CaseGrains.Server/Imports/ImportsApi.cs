@@ -19,14 +19,21 @@ internal static class ImportsApi
     /// <summary>The formats of the template.</summary>
     public static readonly IReadOnlyList<string> TemplateFormats = ["csv", "xlsx", "json"];
 
+    private const string Tag = "台账导入 — importing the ledgers townships already keep: validate every row, then import all or nothing.";
+
     public static void MapImports(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/api/townships/{townshipId}/imports", StartAsync)
             .RequireAuthorization(Policies.WriteCases)
-            .WithTags("Import")
+            .WithTag("Import", Tag)
             .WithName("StartImport")
-            .WithSummary("Import an existing ledger (CSV or XLSX in the template's columns); 202, then poll the Location")
-            .Accepts<byte[]>(LedgerFiles.CsvType, LedgerFiles.XlsxType)
+            .Documented("Import an existing ledger (CSV or XLSX in the template's columns); 202, then poll the Location",
+                "The body is the file (text/csv in UTF-8, or xlsx). Every row is validated first (dates, channels, categories, roster, order of steps, the statutory rules); "
+                + "one bad row rejects the whole file and the import's errors list row, column and reason in Chinese and English. A valid file imports every case "
+                + "with its historical dates through the same commands as the API; the same file again creates nothing (rows are keyed by their ledger number). "
+                + "Officers, supervisors and admins of the township's scope.")
+            .AcceptsWorkAt()
+            .TakesFile(LedgerFiles.CsvType, LedgerFiles.XlsxType)
             .Produces<ImportView>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -35,18 +42,23 @@ internal static class ImportsApi
 
         routes.MapGet("/api/townships/{townshipId}/imports/{importId}", GetAsync)
             .RequireAuthorization(Policies.WriteCases)
-            .WithTags("Import")
+            .WithTag("Import", Tag)
             .WithName("GetImport")
+            .Documented("Follow an import: rows validated and imported, and its errors",
+                "The import's state (validating, rejected, importing, done, failed), how many rows were validated and imported, and for a rejected file the list of "
+                + "row, column and reason. Read the Location the import's 202 gave.")
             .Produces<ImportView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         routes.MapGet("/api/imports/template", Template)
             .RequireAuthorization(Policies.WriteCases)
-            .WithTags("Import")
+            .WithTag("Import", Tag)
             .WithName("GetImportTemplate")
-            .WithSummary("The ledger template with Chinese headers: csv (default), xlsx (with a guide sheet) or json (the columns described)")
+            .Documented("The ledger template with Chinese headers: csv (default), xlsx (with a guide sheet) or json (the columns described)",
+                "The same columns as the ledger export (案件编号, 来源渠道, 登记日期, 受理日期, 包案领导, 办理期限, 状态, 办结日期, 结果, 满意度 …), "
+                + "so an exported ledger imports as it is. format=json describes each column and the values it takes.")
             .Produces<LedgerTemplateView>()
-            .Produces(StatusCodes.Status200OK, typeof(string), LedgerFiles.CsvType, LedgerFiles.XlsxType)
+            .AlsoServedAs(LedgerFiles.CsvType, LedgerFiles.XlsxType)
             .ProducesValidationProblem();
     }
 
@@ -59,8 +71,8 @@ internal static class ImportsApi
         var format = FormatOf(http.Request.ContentType);
         if (format is null)
         {
-            return TypedResults.Problem(title: "Unsupported media type", statusCode: StatusCodes.Status415UnsupportedMediaType, type: "https://httpstatuses.io/415",
-                detail: $"Send the ledger as {LedgerFiles.CsvType} or {LedgerFiles.XlsxType}; GET /api/imports/template has the columns.");
+            return Problems.Status(StatusCodes.Status415UnsupportedMediaType, GatewayErrors.UnsupportedLedgerType, "Unsupported media type",
+                $"Send the ledger as {LedgerFiles.CsvType} or {LedgerFiles.XlsxType}; GET /api/imports/template has the columns.");
         }
         // A ledger is larger than any JSON body: this endpoint alone takes up to the ledger limit.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)

@@ -26,10 +26,35 @@ internal static class EndpointDocs
     public static TBuilder HonoursIfMatch<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
         => builder.WithMetadata(HeaderConvention.IfMatch).ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
+    /// <summary>
+    /// The successful answer is also served as these files (<c>format=</c>), besides its JSON: each is declared on
+    /// the 200 answer as a string (text formats) or binary (Office files), beside the JSON schema.
+    /// </summary>
+    public static TBuilder AlsoServedAs<TBuilder>(this TBuilder builder, params string[] mediaTypes) where TBuilder : IEndpointConventionBuilder
+        => builder.WithMetadata(new FileFormats(mediaTypes));
+
+    /// <summary>
+    /// The request body is a file of one of these media types, read by the endpoint itself (which answers 415
+    /// with its own code for any other). Declared for the document only: <c>Accepts</c> would let routing
+    /// refuse other types first, with the JSON endpoints' message.
+    /// </summary>
+    public static TBuilder TakesFile<TBuilder>(this TBuilder builder, params string[] mediaTypes) where TBuilder : IEndpointConventionBuilder
+        => builder.WithMetadata(new UploadFormats(mediaTypes));
+
+    /// <summary>The 202 answer says in <c>Location</c> where to follow the accepted work.</summary>
+    public static TBuilder AcceptsWorkAt<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+        => builder.WithMetadata(HeaderConvention.Location);
+
     /// <summary>The creating request may carry <c>Idempotency-Key</c>; a retry answers with the first result.</summary>
     public static TBuilder HonoursIdempotencyKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
         => builder.WithMetadata(HeaderConvention.IdempotencyKey).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 }
+
+/// <summary>The file formats a successful answer is also served as.</summary>
+internal sealed record FileFormats(IReadOnlyList<string> MediaTypes);
+
+/// <summary>The file formats a request body may be.</summary>
+internal sealed record UploadFormats(IReadOnlyList<string> MediaTypes);
 
 /// <summary>A tag's description, carried by the endpoints that use the tag.</summary>
 internal sealed record TagDescription(string Name, string Description);
@@ -40,4 +65,5 @@ internal sealed record HeaderConvention(string Name)
     public static readonly HeaderConvention ETag = new("ETag");
     public static readonly HeaderConvention IfMatch = new("If-Match");
     public static readonly HeaderConvention IdempotencyKey = new(Idempotency.HeaderName);
+    public static readonly HeaderConvention Location = new("Location");
 }

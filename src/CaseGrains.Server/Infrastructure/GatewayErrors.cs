@@ -42,6 +42,9 @@ internal static class GatewayErrors
     /// <summary>415: the body is not <c>application/json</c>.</summary>
     public const string UnsupportedMediaType = "request.unsupported-media-type";
 
+    /// <summary>A ledger import whose body is neither CSV nor XLSX.</summary>
+    public const string UnsupportedLedgerType = "import.unsupported-file-type";
+
     /// <summary>422: an <c>Idempotency-Key</c> sent again with another body.</summary>
     public const string IdempotencyKeyReused = "idempotency.key-reused";
 
@@ -78,6 +81,7 @@ internal static class GatewayErrors
         [IdempotencyInProgress] = "使用该幂等键的首次请求仍在处理中，请稍后重试。",
         [PayloadTooLarge] = "请求内容超过大小上限。",
         [UnsupportedMediaType] = "请求内容须为 application/json 格式。",
+        [UnsupportedLedgerType] = "台账文件须为 CSV（UTF-8 编码）或 XLSX 格式，列与导入模板一致。",
         [IdempotencyKeyReused] = "该幂等键已用于内容不同的请求，请使用新的幂等键。",
         [RateLimited] = "请求过于频繁，请稍后重试。",
         [Internal] = "服务器内部错误。",

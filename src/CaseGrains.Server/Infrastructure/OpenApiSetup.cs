@@ -95,6 +95,18 @@ internal static class OpenApiSetup
         var metadata = description.ActionDescriptor.EndpointMetadata;
         var isApi = description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
         operation.Responses ??= [];
+        if (metadata.OfType<UploadFormats>().FirstOrDefault() is { } uploads)
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Description = "The file itself as the body.",
+                Content = uploads.MediaTypes.ToDictionary(m => m, m => new OpenApiMediaType
+                {
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = m.StartsWith("text/", StringComparison.Ordinal) ? null : "binary" },
+                }),
+            };
+        }
 
         operation.Security = isApi
             ? [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }]
@@ -151,9 +163,21 @@ internal static class OpenApiSetup
             {
                 AddHeader(concrete, "ETag", "The case's version, quoted (`\"3\"`): send it back as `If-Match`.", JsonSchemaType.String);
             }
-            if (status == 201)
+            if (status == 201 || (status == 202 && headers.Contains(HeaderConvention.Location)))
             {
                 AddHeader(concrete, "Location", "Where the created resource is read.", JsonSchemaType.String);
+            }
+            if (status == 200 && metadata.OfType<FileFormats>().FirstOrDefault() is { } files)
+            {
+                concrete.Content ??= new Dictionary<string, OpenApiMediaType>();
+                foreach (var mediaType in files.MediaTypes)
+                {
+                    var text = mediaType.StartsWith("text/", StringComparison.Ordinal);
+                    concrete.Content.TryAdd(mediaType, new OpenApiMediaType
+                    {
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = text ? null : "binary" },
+                    });
+                }
             }
             if (status == 201 && headers.Contains(HeaderConvention.IdempotencyKey))
             {

@@ -22,25 +22,33 @@ internal static class ReportsApi
     /// <summary>The formats a report comes in.</summary>
     public static readonly IReadOnlyList<string> Formats = ["json", "md", "docx", "csv", "xlsx"];
 
+    private const string Tag = "年度报告 — the caseload section of the 法治政府建设 report and the ledger (台账), per township and per county, from the live rollups.";
+
     public static void MapReports(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/api/townships/{townshipId}/reports/{year:int}", TownshipReportAsync)
             .RequireAuthorization(Policies.ReadRollups)
-            .WithTags("Report")
+            .WithTag("Report", Tag)
             .WithName("GetTownshipReport")
-            .WithSummary("A township's year-end report section: json, md, docx, csv or xlsx (format=)")
+            .Documented("A township's year-end report section: json, md, docx, csv or xlsx (format=)",
+                "The caseload lines of the township's year (信访件 received, concluded, in progress; 12345 referrals; 矛盾纠纷 and 化解率), every rate with its basis, "
+                + "as of asOf (default today, or the year's end once it is over). format=json (default) gives the figures and the narrative; md and docx the section in Chinese; "
+                + "csv (UTF-8 with BOM) and xlsx the ledger, one row per case, personal data masked for every role (the xlsx has the rollup on a second sheet). "
+                + "Supervisors and admins of the township's scope.")
             .Produces<TownshipReportView>()
-            .Produces(StatusCodes.Status200OK, typeof(string), "text/markdown", "text/csv", LedgerFiles.XlsxType, OfficeFiles.DocxType)
+            .AlsoServedAs("text/markdown", "text/csv", LedgerFiles.XlsxType, OfficeFiles.DocxType)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         routes.MapGet("/api/counties/{countyId}/reports/{year:int}", CountyReportAsync)
             .RequireAuthorization(Policies.ReadRollups)
-            .WithTags("Report")
+            .WithTag("Report", Tag)
             .WithName("GetCountyReport")
-            .WithSummary("A county's year-end report section, one part per township: json, md, docx, csv or xlsx (format=)")
+            .Documented("A county's year-end report section, one part per township: json, md, docx, csv or xlsx (format=)",
+                "The county's totals and one section per township, computed from the townships' live rollups (never a scan of cases). "
+                + "Formats as for a township's report; the ledger formats hold every township's cases. Supervisors and admins of the county's scope.")
             .Produces<CountyReportView>()
-            .Produces(StatusCodes.Status200OK, typeof(string), "text/markdown", "text/csv", LedgerFiles.XlsxType, OfficeFiles.DocxType)
+            .AlsoServedAs("text/markdown", "text/csv", LedgerFiles.XlsxType, OfficeFiles.DocxType)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }

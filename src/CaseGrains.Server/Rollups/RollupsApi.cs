@@ -26,6 +26,19 @@ internal static class RollupsApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        routes.MapGet("/api/townships/{townshipId}/rollups/{year:int}/months", TownshipMonthsAsync)
+            .RequireAuthorization(Policies.ReadRollups)
+            .WithTag("Rollup", tag)
+            .WithName("GetTownshipRollupMonths")
+            .Documented("Read a township's year month by month",
+                "For each month of `year` (1 to 12), petitions and disputes apart: `received` (registered in the month), `concluded` " +
+                "(answered; for disputes resolved or failed) and `inProgressAtMonthEnd`, for the cases registered in `year` as they stood at the end of `asOf` " +
+                "(yyyy-MM-dd, default today). Each month is the year rollup as of its last day (or `asOf`, if earlier) less the month before, so the months add up " +
+                "to the year's figures; `inProgressAtMonthEnd` is null for a month that had not begun by `asOf`.")
+            .Produces<MonthlyRollup>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         routes.MapGet("/api/counties/{countyId}/rollups/{year:int}", CountyRollupAsync)
             .RequireAuthorization(Policies.ReadRollups)
             .WithTag("Rollup", tag)
@@ -51,6 +64,21 @@ internal static class RollupsApi
         }
         var cases = await grains.GetGrain<ITownshipGrain>(townshipId).Cases();
         return TypedResults.Ok(Rollup.Compute(townshipId, year, AsOf(asOf, policy, time), cases, policy));
+    }
+
+    private static async Task<IResult> TownshipMonthsAsync(string townshipId, int year, Caller caller, TownshipScope scope, IGrainFactory grains,
+        DeadlinePolicy policy, TimeProvider time, string? asOf = null)
+    {
+        if (await scope.FindAsync(caller, townshipId) is null)
+        {
+            return Problems.NotFound("township");
+        }
+        if (Validate(year, asOf) is { } problem)
+        {
+            return problem;
+        }
+        var cases = await grains.GetGrain<ITownshipGrain>(townshipId).Cases();
+        return TypedResults.Ok(MonthlyFigures.Compute(townshipId, year, AsOf(asOf, policy, time), cases, policy));
     }
 
     private static async Task<IResult> CountyRollupAsync(string countyId, int year, Caller caller, IGrainFactory grains, ICaseStore store,
