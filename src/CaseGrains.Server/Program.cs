@@ -36,6 +36,9 @@ builder.AddGatewayAuth();
 // Deadline alerts: this node's feed of alert changes for live streams.
 builder.AddAlerts();
 
+// The Orleans dashboard's ticket cookie (admins).
+builder.AddOperationsDashboard();
+
 // Traces and metrics over OTLP when Otlp:Endpoint is set.
 builder.AddCaseGrainsTelemetry();
 
@@ -56,8 +59,9 @@ app.MapAlerts();
 app.MapReports();
 app.MapImports();
 
-// Operations: the cluster's silos and activations (admins).
+// Operations: the cluster's silos and activations, and the Orleans dashboard on silos (admins).
 app.MapCluster();
+app.MapOperationsDashboard();
 
 // The supervisors' dashboard at /: static files without a token; its data comes from /api with one.
 app.MapDashboard();

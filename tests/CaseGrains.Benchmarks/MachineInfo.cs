@@ -17,6 +17,26 @@ internal static class MachineInfo
             + $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC, thread pool min {minWorkers} workers";
     }
 
+    /// <summary>The 1-, 5- and 15-minute load averages (Linux), e.g. <c>3.12 2.80 2.41</c>; on 2 cores above 2 means waiting for a core.</summary>
+    public static string LoadAverage()
+    {
+        const string loadavg = "/proc/loadavg";
+        return File.Exists(loadavg) ? string.Join(' ', File.ReadAllText(loadavg).Split(' ').Take(3)) : "n/a";
+    }
+
+    /// <summary>The CPU model and the memory installed (Linux), e.g. <c>AMD EPYC, 23.4 GiB RAM</c>.</summary>
+    public static string Hardware()
+    {
+        var model = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+            : null;
+        var memory = File.Exists("/proc/meminfo")
+            ? File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal))
+            : null;
+        var kib = memory is null ? 0 : long.Parse(memory.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        return $"{model ?? RuntimeInformation.ProcessArchitecture.ToString()}, {kib / 1048576.0:F1} GiB RAM";
+    }
+
     /// <summary>The mount's file system type for a path (Linux), e.g. <c>ext4 (/dev/vda)</c>.</summary>
     public static string FileSystemOf(string path)
     {

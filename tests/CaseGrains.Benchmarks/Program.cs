@@ -11,6 +11,31 @@ if (args is ["reports", ..])
     return await ReportsBenchmark.RunAsync(args[1..]);
 }
 
+// `bench …`: the realistic mix against one silo and the local cluster, beside pgbench (Bench/MixBenchmark.cs).
+if (args is ["bench", ..])
+{
+    var mixOptions = CaseGrains.Benchmarks.Bench.MixOptions.Parse(args[1..], out var mixError);
+    if (mixOptions is null)
+    {
+        if (mixError is not null)
+        {
+            Console.Error.WriteLine(mixError);
+        }
+        Console.Error.WriteLine(CaseGrains.Benchmarks.Bench.MixOptions.Usage);
+        return mixError is null ? 0 : 2;
+    }
+    try
+    {
+        return await CaseGrains.Benchmarks.Bench.MixBenchmark.RunAsync(mixOptions);
+    }
+    catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or HttpRequestException)
+    {
+        // Every process the run started is already stopped (await using); say what went wrong in one place.
+        Console.Error.WriteLine($"benchmark failed: {ex.Message}");
+        return 1;
+    }
+}
+
 // `alerts …`: the alert indexes, GET /api/alerts and alert lateness on a fake and a real clock (Alerts/AlertBenchmark.cs).
 if (args is ["alerts", ..])
 {

@@ -348,6 +348,8 @@ internal static class ReportsBenchmark
                 silo.UseAdoNetReminderService(o => { o.Invariant = store.Store.OrleansInvariant; o.ConnectionString = store.ConnectionString; });
                 silo.AddAdoNetGrainStorage(CaseGrainsSilo.SnapshotStorage, o => { o.Invariant = store.Store.OrleansInvariant; o.ConnectionString = store.ConnectionString; });
                 silo.AddCaseGrains();
+                // The alerts' stream needs its pub-sub store, as on the service's silo (BenchSilo does the same).
+                silo.AddMemoryGrainStorage(CaseGrainsSilo.PubSubStorage);
                 silo.Services.Configure<DeadlineReminderOptions>(o => o.SweepOnStart = false);
                 // The cold county rollup is measured, not required to fit the service's 30 s call limit.
                 silo.Services.Configure<GrainOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10));

@@ -35,6 +35,12 @@ internal static class SigningKeys
         return LoadOrCreate(options.KeyFile);
     }
 
+    /// <summary>
+    /// The key that signs the dashboard's session tickets: the deployment's key, or with an OIDC authority and no
+    /// <c>Auth:SigningKey</c>, this node's own key file (then a ticket is good only on the node that issued it).
+    /// </summary>
+    public static byte[] ForTickets(AuthOptions options) => Resolve(options) ?? LoadOrCreate(options.KeyFile);
+
     private static byte[] LoadOrCreate(string path)
     {
         var full = Path.GetFullPath(path);

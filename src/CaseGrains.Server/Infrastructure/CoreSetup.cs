@@ -4,10 +4,11 @@ using CaseGrains.Grains;
 using CaseGrains.Storage;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace CaseGrains.Server.Infrastructure;
 
-/// <summary>Wires the case store and the co-hosted Orleans silo into the service.</summary>
+/// <summary>Wires the case store and the co-hosted Orleans silo (or, on a gateway node, the Orleans client) into the service.</summary>
 internal static class CoreSetup
 {
     /// <summary>The default address when neither ASPNETCORE_URLS nor --urls says otherwise.</summary>
@@ -40,6 +41,7 @@ internal static class CoreSetup
         builder.Services.AddOptions<DeadlineReminderOptions>().Bind(configuration.GetSection(DeadlineReminderOptions.SectionName));
         builder.Services.AddOptions<OrleansOptions>().Bind(configuration.GetSection(OrleansOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<OrleansOptions>, OrleansOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<OrleansOptions>, OrleansRoleValidator>();
         builder.Services.AddOptions<DeadlineOptions>().Bind(configuration.GetSection(DeadlineOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DeadlineOptions>, DeadlineOptionsValidator>();
         builder.Services.AddSingleton(sp => new DeadlinePolicy(sp.GetRequiredService<IOptions<DeadlineOptions>>().Value.ToSettings()));
@@ -55,6 +57,16 @@ internal static class CoreSetup
             // Orleans would refuse these first with its own words (or throw while building); ours name the setting.
             orleans = new OrleansOptions();
         }
+        var connectionString = storage.ConnectionString ?? StorageOptions.DefaultSqliteConnectionString;
+        var connections = new GatewayConnections();
+        builder.Services.AddSingleton(connections);
+        if (orleans.Role == OrleansRole.Gateway && storage.Provider == StorageProvider.PostgreSql)
+        {
+            // A gateway node: the same API as an Orleans client of the silos in the membership table (GatewayNode.cs).
+            // A gateway on SQLite is refused at start by OrleansRoleValidator; until then it builds as a silo.
+            builder.UseOrleansClient(client => client.AddGatewayNode(orleans, connectionString, connections));
+            return;
+        }
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(cluster =>
@@ -68,7 +80,6 @@ internal static class CoreSetup
                 membership.NumMissedProbesLimit = orleans.MissedProbesLimit;
             });
             var invariant = storage.Provider == StorageProvider.PostgreSql ? CaseStores.PostgresInvariant : CaseStores.SqliteInvariant;
-            var connectionString = storage.ConnectionString ?? StorageOptions.DefaultSqliteConnectionString;
             if (storage.Provider == StorageProvider.PostgreSql)
             {
                 // Several silos share one PostgreSQL: membership, reminders and snapshot state live beside the cases.
@@ -86,6 +97,8 @@ internal static class CoreSetup
             silo.AddAdoNetGrainStorage(CaseGrainsSilo.PubSubStorage, o => { o.Invariant = invariant; o.ConnectionString = connectionString; });
             silo.AddCaseGrains();
             silo.AddActivityPropagation();
+            // The Orleans dashboard (admins only, see Operations/DashboardApi.cs); its live log view stays off.
+            silo.AddDashboard(dashboard => dashboard.HideTrace = true);
         });
     }
 

@@ -143,8 +143,10 @@ internal sealed partial class GatewayExceptionHandler(IProblemDetailsService pro
                 "This node is shutting down; nothing was changed. Retry on another node or later."),
             TimeoutException => (StatusCodes.Status503ServiceUnavailable, GatewayErrors.Timeout, "Busy",
                 "The case did not answer in time; it may or may not have applied the command. Read it before retrying."),
-            // A silo died or left while the call was on its way: the grain comes back on another silo.
-            SiloUnavailableException or OrleansMessageRejectionException or ClientNotAvailableException => (StatusCodes.Status503ServiceUnavailable,
+            // A silo died or left while the call was on its way (or a gateway node lost its connection to it): the grain
+            // comes back on another silo.
+            SiloUnavailableException or OrleansMessageRejectionException or ClientNotAvailableException or GatewayTooBusyException
+                or Orleans.Runtime.Messaging.ConnectionFailedException or Orleans.Networking.Shared.SocketConnectionException => (StatusCodes.Status503ServiceUnavailable,
                 GatewayErrors.NodeUnavailable, "Node unavailable",
                 "The node holding the case went away; nothing was changed unless the case says so. Read it, then retry."),
             StreamVersionConflictException => (StatusCodes.Status409Conflict, GatewayErrors.ConcurrentChange, "Concurrent change",

@@ -3,7 +3,17 @@ using Microsoft.Extensions.Options;
 
 namespace CaseGrains.Server.Infrastructure;
 
-/// <summary>The silo's cluster and endpoints (section <c>Orleans</c>).</summary>
+/// <summary>What a node runs: the API with a silo beside it, or the API alone as an Orleans client (section <c>Orleans</c>).</summary>
+public enum OrleansRole
+{
+    /// <summary>The API co-hosted with a silo (the default; the only role on SQLite).</summary>
+    Silo,
+
+    /// <summary>The API alone, as an Orleans client of the silos it finds in the PostgreSQL membership table.</summary>
+    Gateway,
+}
+
+/// <summary>The silo's cluster and endpoints, or a gateway node's way to the silos (section <c>Orleans</c>).</summary>
 public sealed class OrleansOptions
 {
     /// <summary>Configuration section name.</summary>
@@ -29,6 +39,15 @@ public sealed class OrleansOptions
 
     /// <summary>The service id: reminders and grain state belong to it across deployments of the cluster.</summary>
     public const string ServiceId = "casegrains";
+
+    /// <summary>How often a gateway node re-reads the membership table for the silos' gateways.</summary>
+    public static readonly TimeSpan GatewayListRefreshPeriod = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a gateway node keeps trying to reach a silo at start before it gives up with one line.</summary>
+    public static readonly TimeSpan GatewayConnectPatience = TimeSpan.FromMinutes(2);
+
+    /// <summary><see cref="OrleansRole.Silo"/> (default) or <see cref="OrleansRole.Gateway"/>; a gateway needs PostgreSQL.</summary>
+    public OrleansRole Role { get; set; } = OrleansRole.Silo;
 
     /// <summary>Silos with the same id on one database form one cluster.</summary>
     public string ClusterId { get; set; } = DefaultClusterId;
@@ -58,6 +77,7 @@ public sealed class OrleansOptionsValidator : IValidateOptions<OrleansOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
+        if (!Enum.IsDefined(options.Role)) failures.Add("Orleans:Role must be Silo or Gateway.");
         if (string.IsNullOrWhiteSpace(options.ClusterId) || options.ClusterId.Length > 100
             || !options.ClusterId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
         {
@@ -76,5 +96,21 @@ public sealed class OrleansOptionsValidator : IValidateOptions<OrleansOptions>
             failures.Add("Orleans:AdvertisedAddress must be an IP address other silos can reach (not 0.0.0.0).");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>
+/// Checks that a gateway node has a cluster to reach: it finds the silos in the PostgreSQL membership table, so a
+/// gateway on SQLite (one silo, localhost clustering) has nobody to talk to.
+/// </summary>
+public sealed class OrleansRoleValidator(IOptions<CaseGrains.Storage.StorageOptions> storage) : IValidateOptions<OrleansOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, OrleansOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Role == OrleansRole.Gateway && storage.Value.Provider != CaseGrains.Storage.StorageProvider.PostgreSql
+            ? ValidateOptionsResult.Fail("Orleans:Role=Gateway needs Storage:Provider=PostgreSql: a gateway node finds the silos in the PostgreSQL membership table.")
+            : ValidateOptionsResult.Success;
     }
 }

@@ -47,7 +47,8 @@ internal static class StartupBanner
     {
         var addresses = app.Urls.Count > 0 ? string.Join(", ", app.Urls) : CoreSetup.DefaultUrl;
         var storage = app.Services.GetRequiredService<IOptions<CaseGrains.Storage.StorageOptions>>().Value;
-        Console.WriteLine($"CaseGrains is listening on {addresses} (storage: {storage.Provider}).");
+        var role = app.Services.GetRequiredService<IOptions<OrleansOptions>>().Value.Role;
+        Console.WriteLine($"CaseGrains is listening on {addresses} (storage: {storage.Provider}, role: {role}).");
         Console.WriteLine("Mint a local token with:");
         Console.WriteLine("  dotnet run --project src/CaseGrains.Server -- token --role admin --township <townshipId>");
     }

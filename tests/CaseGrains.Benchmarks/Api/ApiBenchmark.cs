@@ -154,7 +154,7 @@ internal static class ApiBenchmark
         ReadinessResult? readiness = null;
         if (options.SeedCases > 0)
         {
-            readiness = await MeasureReadinessAsync(cluster, options, key, work);
+            readiness = await MeasureReadinessAsync(cluster, options.Townships, options.SeedCases, key, work);
         }
 
         Report(options, postgres, readyEmpty, results, pgbenchResults, statements, profiles, memory, readiness, residentAfter);
@@ -245,16 +245,21 @@ internal static class ApiBenchmark
         return answer.Headers;
     }
 
-    /// <summary>How long the service takes to be ready, and to answer the first rollup, over many stored cases.</summary>
-    private sealed record ReadinessResult(int Cases, int Townships, int BigTownshipCases, TimeSpan Seeding, TimeSpan Ready, TimeSpan FirstRollup,
-        TimeSpan SecondRollup, TimeSpan FirstRead, long ResidentBytes, string Check);
+    /// <summary>How long the service takes to be ready, and to answer the first rollup, over many stored cases; then the county rollup
+    /// over all the townships, first (activating every township grain) and warm (the median of <see cref="CountyRollupRuns"/>).</summary>
+    internal sealed record ReadinessResult(int Cases, int Townships, int BigTownshipCases, TimeSpan Seeding, TimeSpan Ready, TimeSpan FirstRollup,
+        TimeSpan SecondRollup, TimeSpan FirstRead, long ResidentBytes, string Check, TimeSpan CountyRollupFirst, Percentiles CountyRollupWarm);
 
-    private static async Task<ReadinessResult> MeasureReadinessAsync(PostgresCluster cluster, ApiBenchmarkOptions options, byte[] key, string work)
+    private const int CountyRollupRuns = 10;
+
+    /// <summary>Seeds <paramref name="seedCases"/> petitions over <paramref name="townshipCount"/> townships of county-1 through the
+    /// case store into a new database of <paramref name="cluster"/>, then starts the service on it and times its readiness and rollups.</summary>
+    internal static async Task<ReadinessResult> MeasureReadinessAsync(PostgresCluster cluster, int townshipCount, int seedCases, byte[] key, string work)
     {
-        var townships = Enumerable.Range(1, options.Townships).Select(t => $"s{t:D2}").ToArray();
-        var counts = CaseSeeder.Spread(options.SeedCases, townships.Length);
+        var townships = Enumerable.Range(1, townshipCount).Select(t => $"s{t:D2}").ToArray();
+        var counts = CaseSeeder.Spread(seedCases, townships.Length);
         var connectionString = await cluster.NewDatabaseAsync();
-        Log($"seeding {options.SeedCases} petitions over {townships.Length} townships ({counts[0]} in {townships[0]}) through the case store");
+        Log($"seeding {seedCases} petitions over {townships.Length} townships ({counts[0]} in {townships[0]}) through the case store");
         var seeding = Stopwatch.StartNew();
         await using (var store = new PostgresCaseStore(connectionString))
         {
@@ -283,6 +288,23 @@ internal static class ApiBenchmark
         using var read = await client.GetAsync(new Uri($"/api/townships/{townships[1]}/petitions/2024-XF-0001", UriKind.Relative));
         var firstRead = timer.Elapsed;
 
+        // The county rollup asks every township grain for its live summaries; the first one activates those not yet active.
+        var countyPath = new Uri("/api/counties/county-1/rollups/2024", UriKind.Relative);
+        timer.Restart();
+        using (var county = await client.GetAsync(countyPath))
+        {
+            county.EnsureSuccessStatusCode();
+        }
+        var countyFirst = timer.Elapsed;
+        var countyRuns = new List<double>();
+        for (var run = 0; run < CountyRollupRuns; run++)
+        {
+            timer.Restart();
+            using var county = await client.GetAsync(countyPath);
+            county.EnsureSuccessStatusCode();
+            countyRuns.Add(timer.Elapsed.TotalMilliseconds);
+        }
+
         var registered = first.IsSuccessStatusCode
             ? JsonDocument.Parse(firstBody).RootElement.GetProperty("petitions").GetProperty("registered").GetInt32()
             : -1;
@@ -290,8 +312,8 @@ internal static class ApiBenchmark
             ? "ok"
             : $"MISMATCH: rollup {(int)first.StatusCode} registered={registered} (seeded {counts[0]}), read {(int)read.StatusCode}";
         Log($"  ready {ready.TotalSeconds:F2} s, first rollup at {firstRollup.TotalSeconds:F2} s, {check}");
-        return new ReadinessResult(options.SeedCases, townships.Length, counts[0], seeding.Elapsed, ready, firstRollup, secondRollup, firstRead,
-            service.ResidentBytes, check);
+        return new ReadinessResult(seedCases, townships.Length, counts[0], seeding.Elapsed, ready, firstRollup, secondRollup, firstRead,
+            service.ResidentBytes, check, countyFirst, Percentiles.Of(countyRuns));
     }
 
     private static void Report(ApiBenchmarkOptions options, string postgres, TimeSpan readyEmpty, IReadOnlyList<LoadResult> results,
@@ -365,7 +387,8 @@ internal static class ApiBenchmark
                 + $"seeded through ICaseStore.AppendAsync in {readiness.Seeding.TotalSeconds:F0} s): /readyz 200 at {readiness.Ready.TotalSeconds:F2} s after process start, "
                 + $"first rollup of the largest township answered at {readiness.FirstRollup.TotalSeconds:F2} s (its township grain loads every current-state row of its cases); "
                 + $"a second rollup {readiness.SecondRollup.TotalMilliseconds:F0} ms; first read of a case {readiness.FirstRead.TotalMilliseconds:F0} ms; "
-                + $"service resident memory then {readiness.ResidentBytes / 1048576.0:F0} MiB; check {readiness.Check}.");
+                + $"service resident memory then {readiness.ResidentBytes / 1048576.0:F0} MiB; county rollup over all {readiness.Townships} townships "
+                + $"{readiness.CountyRollupFirst.TotalMilliseconds:F0} ms first, {readiness.CountyRollupWarm.P50:F0} ms warm (median of {CountyRollupRuns}); check {readiness.Check}.");
         }
     }
 
