@@ -6,10 +6,10 @@
 #   deploy/local-cluster.sh status      one line per process: role, name, pid, HTTP URL, Orleans status
 #   deploy/local-cluster.sh down        stop everything (the database's files stay: `up` brings the cases back)
 #   deploy/local-cluster.sh add-silo    start one more silo and put it behind the balancer
-#   deploy/local-cluster.sh start NAME  start one node again (after a crash, say)
-#   deploy/local-cluster.sh stop NAME   stop one node gracefully (SIGTERM: its grains move, it leaves the cluster)
+#   deploy/local-cluster.sh start NAME  start one node (silo-N, gateway-N or postgres) again, after a crash, say
+#   deploy/local-cluster.sh stop NAME   stop one gracefully (a silo on SIGTERM hands its grains over and leaves)
 #   deploy/local-cluster.sh restart NAME   stop, start, and wait until it is back in the cluster
-#   deploy/local-cluster.sh roll        restart the silos one at a time, then the gateway nodes (a new version)
+#   deploy/local-cluster.sh roll [silos]   restart the silos one at a time, then the gateway nodes (a new version)
 #   deploy/local-cluster.sh publish     (re)build the server into the state folder; `roll` then runs it
 #   deploy/local-cluster.sh purge       down, then delete the state folder
 #
@@ -200,9 +200,10 @@ start_node() {
     Storage__ConnectionString="$(connection_string)"
     Auth__SigningKey="$(signing_key)"
     set +a
-    exec setsid dotnet "$dll" >>"$state/logs/$name.log" 2>&1 </dev/null
-  ) &
-  echo $! >"$state/run/$name.pid"
+    # Its own session, and orphaned at once (this subshell exits): the node outlives the script and the terminal.
+    setsid dotnet "$dll" >>"$state/logs/$name.log" 2>&1 </dev/null &
+    echo $! >"$state/run/$name.pid"
+  )
 }
 
 http_status() { curl -s -o /dev/null -m 3 -w '%{http_code}' "$1" 2>/dev/null || true; }
@@ -250,13 +251,13 @@ cluster_json() {
   return 1
 }
 
-# A silo's status in the membership table: active if any incarnation on its port is, else the newest one's.
+# A silo's status in the membership table: that of its newest incarnation on its port (a killed one stays
+# "active" there until the others vote it dead, or until it starts again on the same port).
 orleans_status() {
   local json="$1" port="$2" entries
   entries="$(printf '%s' "$json" | grep -o "\"address\":\"$host:$port@[0-9]*\",\"status\":\"[a-zA-Z]*\"" || true)"
   if [ -z "$entries" ]; then echo "not in the membership table"; return; fi
-  if printf '%s\n' "$entries" | grep -q '"status":"active"'; then echo active; return; fi
-  printf '%s\n' "$entries" | sort -t@ -k2,2n | tail -n 1 | sed 's/.*"status":"\([a-zA-Z]*\)"/\1/'
+  printf '%s\n' "$entries" | sed 's/.*@\([0-9]*\)".*"status":"\([a-zA-Z]*\)"/\1 \2/' | sort -n | tail -n 1 | cut -d' ' -f2
 }
 
 wait_active() {
@@ -405,8 +406,10 @@ cmd_restart() {
 }
 
 cmd_roll() {
-  local name
-  for name in $(silos) $(nodes | grep '^gateway-' || true); do
+  local name gateways
+  gateways="$(nodes | grep '^gateway-' || true)"
+  [ "${1:-}" = silos ] && gateways=""
+  for name in $(silos) $gateways; do
     log "restarting $name"
     cmd_restart "$name"
   done
@@ -417,10 +420,11 @@ case "${1:-}" in
   status) cmd_status ;;
   down) cmd_down ;;
   add-silo) ensure_server; cmd_add_silo ;;
-  start) [ -n "${2:-}" ] || die "start NAME"; ensure_server; start_node "$2"; wait_ready "$2" ;;
-  stop) [ -n "${2:-}" ] || die "stop NAME"; stop_node "$2" ;;
+  start) [ -n "${2:-}" ] || die "start NAME"
+    if [ "$2" = postgres ]; then pg_up; else ensure_server; start_node "$2"; wait_ready "$2"; [ "$(node_role "$2")" = silo ] && wait_active "$2"; fi ;;
+  stop) [ -n "${2:-}" ] || die "stop NAME"; if [ "$2" = postgres ]; then pg_down; else stop_node "$2"; fi ;;
   restart) [ -n "${2:-}" ] || die "restart NAME"; ensure_server; cmd_restart "$2" ;;
-  roll) ensure_server; cmd_roll ;;
+  roll) ensure_server; cmd_roll "${2:-}" ;;
   publish) publish ;;
   purge) data="$(pg_data)"; cmd_down; rm -rf "$state" "$data"; log "removed $state" ;;
   *) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: installs what is missing (the .NET SDK is assumed; PostgreSQL
-# server binaries, LibreOffice Writer, poppler-utils, a Chinese font and Chromium are installed with apt when absent), starts a throwaway PostgreSQL cluster on
+# server binaries, LibreOffice Writer, poppler-utils, a Chinese font, Chromium, nginx and curl are installed with apt when absent), starts a throwaway PostgreSQL cluster on
 # 127.0.0.1, runs `dotnet test` on the solution, stops the cluster, and prints one closing line:
 #   N passed, N failed, N skipped
 # Exit status is non-zero on any failure. Extra arguments go to `dotnet test` (e.g. --filter ...).
@@ -30,6 +30,10 @@ command -v soffice >/dev/null 2>&1 || pkgs+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || pkgs+=(poppler-utils)
 fc-list :lang=zh 2>/dev/null | grep -q . || pkgs+=(fonts-wqy-microhei)
 [ -x /usr/bin/chromium ] || pkgs+=(chromium)
+# The cluster fault tests run deploy/local-cluster.sh: nginx in front of the nodes (as the current user, its own
+# prefix, on loopback), curl for its readiness checks.
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || pkgs+=(nginx)
+command -v curl >/dev/null 2>&1 || pkgs+=(curl)
 if [ "${#pkgs[@]}" -gt 0 ]; then
   log "installing ${pkgs[*]}"
   as_root apt-get update -qq >/dev/null

@@ -21,7 +21,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
 {
     private static readonly byte[] Key = [.. Enumerable.Range(0, 32).Select(i => (byte)(i * 11 + 3))];
 
-    private sealed record Node(ServerProcess Process, HttpClient Admin, HttpClient Officer, Uri Address, (int Silo, int Gateway) Ports) : IAsyncDisposable
+    internal sealed record Node(ServerProcess Process, HttpClient Admin, HttpClient Officer, Uri Address, (int Silo, int Gateway) Ports) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -31,7 +31,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<Node> StartNodeAsync(string connectionString, string clusterId, (int Silo, int Gateway)? ports = null)
+    internal static async Task<Node> StartNodeAsync(string connectionString, string clusterId, (int Silo, int Gateway)? ports = null)
     {
         var address = new Uri($"http://127.0.0.1:{ServerProcess.FreePort()}");
         var (siloPort, gatewayPort) = ports ?? (ServerProcess.FreePort(), ServerProcess.FreePort());
@@ -86,7 +86,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
     }
 
     /// <summary>An Orleans reminder armed for a deadline that has since passed, as a silo that died before it fired leaves it.</summary>
-    private static Task ArmPassedReminderAsync(string connectionString, string caseKey, DateTimeOffset dueAt)
+    internal static Task ArmPassedReminderAsync(string connectionString, string caseKey, DateTimeOffset dueAt)
     {
         var grainId = GrainId.Create("petition", caseKey);
         var hash = unchecked((int)grainId.GetUniformHashCode());
@@ -100,7 +100,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
     /// Takes back a case's recorded «已超期» (its event, and the alert in its current-state row), as if its silo had died
     /// after the deadline passed and before it recorded it.
     /// </summary>
-    private static async Task ForgetRecordedAlertAsync(string connectionString, string caseKey)
+    internal static async Task ForgetRecordedAlertAsync(string connectionString, string caseKey)
     {
         var streamId = $"petition/{caseKey}";
         var row = (await TestStores.QueryLinesAsync(StoreKind.PostgreSql, connectionString,

@@ -309,6 +309,7 @@ internal static class EndpointTable
 
             // Operations.
             new("GET", "/api/cluster", ScopeKind.Service, AdminOnly, 200, Fixed("/api/cluster"), none),
+            new("POST", "/api/dashboard/session", ScopeKind.Service, AdminOnly, 200, Fixed("/api/dashboard/session"), none),
 
             // Reports, and imports of existing ledgers. The import is last: it goes on writing after its 202.
             new("GET", T + "/reports/{year}", ScopeKind.Township, RollupReaders, 200, Fixed($"/api/townships/{t}/reports/2024?format=json&asOf=2024-12-31"), none),

@@ -62,7 +62,7 @@ public static class CaseGrainsSilo
     /// <summary>
     /// Serialization for grain calls, silo and client alike: the domain's and the store's records travel as
     /// JSON (so the Domain keeps no Orleans attribute), are not deep-copied on local calls (they are
-    /// immutable records), and the store's exceptions keep their type across silos.
+    /// immutable records), and the store's exceptions keep their type across silos (with the database driver's inside).
     /// </summary>
     public static IServiceCollection AddCaseGrainsSerialization(this IServiceCollection services)
     {
@@ -80,7 +80,13 @@ public static class CaseGrainsSilo
             }
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IGeneralizedCopier, ImmutableRecordCopier>());
-        services.Configure<ExceptionSerializationOptions>(exceptions => exceptions.SupportedNamespacePrefixes.Add("CaseGrains"));
+        services.Configure<ExceptionSerializationOptions>(exceptions =>
+        {
+            exceptions.SupportedNamespacePrefixes.Add("CaseGrains");
+            // A lost database reaches another silo or a gateway node as StorageUnavailableException with Npgsql's
+            // exception inside: without a codec for it the answer itself fails to serialize and the caller gets a 500.
+            exceptions.SupportedNamespacePrefixes.Add("Npgsql");
+        });
         return services;
     }
 
