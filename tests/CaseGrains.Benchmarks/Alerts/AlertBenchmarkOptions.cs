@@ -1,4 +1,5 @@
 using System.Globalization;
+using static CaseGrains.Benchmarks.OptionValues;
 
 namespace CaseGrains.Benchmarks.Alerts;
 
@@ -100,24 +101,5 @@ internal sealed record AlertBenchmarkOptions(
             }
         }
         return options;
-    }
-
-    private static bool TryCount(string value, int min, int max, out int count)
-        => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out count) && count >= min && count <= max;
-
-    private static bool TryList(string value, int min, int max, out IReadOnlyList<int> counts)
-    {
-        var parsed = new List<int>();
-        foreach (var part in value.Split(','))
-        {
-            if (!TryCount(part, min, max, out var count))
-            {
-                counts = [];
-                return false;
-            }
-            parsed.Add(count);
-        }
-        counts = parsed;
-        return parsed.Count > 0;
     }
 }

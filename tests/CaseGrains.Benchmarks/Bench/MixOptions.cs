@@ -1,4 +1,5 @@
 using System.Globalization;
+using static CaseGrains.Benchmarks.OptionValues;
 
 namespace CaseGrains.Benchmarks.Bench;
 
@@ -104,7 +105,4 @@ internal sealed record MixOptions(
         }
         return options;
     }
-
-    private static bool TryCount(string value, int min, int max, out int count)
-        => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out count) && count >= min && count <= max;
 }
