@@ -33,6 +33,10 @@ balancer="http://$host:$base"
 # Membership: a silo that stops answering is voted dead after about ProbeTimeout x MissedProbesLimit = 2 s x 3 = 6 s.
 probe_timeout="00:00:02"
 missed_probes=3
+# A request whose message was in the killed silo's hands (a gateway node's call relayed through it) gets no answer
+# and no failure notice from Orleans: it waits out the response timeout. 10 s bounds that wait near the membership
+# timeout; a deployment with slower calls (the first rollup of a very large township) raises it.
+response_timeout="00:00:10"   # a Grains__ResponseTimeout in the caller's environment wins
 
 log() { printf '[local-cluster] %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -192,6 +196,7 @@ start_node() {
     set -a
     Orleans__ProbeTimeout="$probe_timeout"
     Orleans__MissedProbesLimit="$missed_probes"
+    Grains__ResponseTimeout="$response_timeout"
     # shellcheck disable=SC1090
     [ -f "$state/common.env" ] && . "$state/common.env"
     # shellcheck disable=SC1090

@@ -59,7 +59,10 @@ internal sealed record EndpointSpec(
     /// <summary>The body is a file (a ledger), not JSON: no JSON schema, no JSON mutations.</summary>
     public bool RawBody { get; init; }
 
-    public bool HasBody => Method is "POST" or "PUT" && !RawBody;
+    /// <summary>A POST that takes no body at all (opening a dashboard session).</summary>
+    public bool Bodiless { get; init; }
+
+    public bool HasBody => Method is "POST" or "PUT" && !RawBody && !Bodiless;
 
     /// <summary>For a command route, the verb after <c>{caseId}/</c> (e.g. <c>review/conclude</c>); null otherwise.</summary>
     public string? Verb => Pattern.Contains("{caseId}/", StringComparison.Ordinal) ? Pattern[(Pattern.IndexOf("{caseId}/", StringComparison.Ordinal) + 9)..] : null;
@@ -309,7 +312,7 @@ internal static class EndpointTable
 
             // Operations.
             new("GET", "/api/cluster", ScopeKind.Service, AdminOnly, 200, Fixed("/api/cluster"), none),
-            new("POST", "/api/dashboard/session", ScopeKind.Service, AdminOnly, 200, Fixed("/api/dashboard/session"), none),
+            new("POST", "/api/dashboard/session", ScopeKind.Service, AdminOnly, 200, Fixed("/api/dashboard/session"), none) { Bodiless = true },
 
             // Reports, and imports of existing ledgers. The import is last: it goes on writing after its 202.
             new("GET", T + "/reports/{year}", ScopeKind.Township, RollupReaders, 200, Fixed($"/api/townships/{t}/reports/2024?format=json&asOf=2024-12-31"), none),
