@@ -19,8 +19,8 @@ internal sealed class BenchSilo : IAsyncDisposable
     /// <summary>Calls from outside any grain, as the gateway's endpoints make them.</summary>
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
-    /// <summary>Starts a one-silo cluster on free loopback ports.</summary>
-    public static async Task<BenchSilo> StartAsync(BenchStore store)
+    /// <summary>Starts a one-silo cluster on free loopback ports; <paramref name="configure"/> adds what one benchmark needs beyond the grains.</summary>
+    public static async Task<BenchSilo> StartAsync(BenchStore store, Action<ISiloBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -33,6 +33,7 @@ internal sealed class BenchSilo : IAsyncDisposable
             silo.UseAdoNetReminderService(o => { o.Invariant = store.Store.OrleansInvariant; o.ConnectionString = store.ConnectionString; });
             silo.AddCaseGrains();
             silo.AddMemoryGrainStorage(CaseGrainsSilo.PubSubStorage);
+            configure?.Invoke(silo);
         });
         var host = builder.Build();
         await host.StartAsync();

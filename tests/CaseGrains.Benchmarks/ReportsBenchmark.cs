@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using CaseGrains.Domain;
@@ -21,8 +19,6 @@ using CaseGrains.Server.Reports;
 using CaseGrains.Storage;
 using CaseGrains.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace CaseGrains.Benchmarks;
@@ -72,7 +68,14 @@ internal static class ReportsBenchmark
         });
         seeding.Stop();
 
-        await using var silo = await ReportSilo.StartAsync(bench);
+        // What the report and import paths need beyond the grains: the snapshot grain storage (imports), no start-up
+        // sweep, and room for the cold county rollup, which is measured, not required to fit the service's 30 s limit.
+        await using var silo = await BenchSilo.StartAsync(bench, silo =>
+        {
+            silo.AddAdoNetGrainStorage(CaseGrainsSilo.SnapshotStorage, o => { o.Invariant = bench.Store.OrleansInvariant; o.ConnectionString = bench.ConnectionString; });
+            silo.Services.Configure<DeadlineReminderOptions>(o => o.SweepOnStart = false);
+            silo.Services.Configure<GrainOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10));
+        });
         var source = new ReportSource(silo.Grains, store, Policy);
         var asOf = Policy.LocalDate(now);
         var countyTownships = await source.CountyTownshipsAsync("county-bench");
@@ -324,52 +327,5 @@ internal static class ReportsBenchmark
             }
         }
         return fallback;
-    }
-
-    /// <summary>A silo with what the report and import paths need: grains, reminders and the snapshot grain storage, on the bench database.</summary>
-    private sealed class ReportSilo : IAsyncDisposable
-    {
-        private readonly IHost _host;
-
-        private ReportSilo(IHost host) => _host = host;
-
-        public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
-
-        public static async Task<ReportSilo> StartAsync(BenchStore store)
-        {
-            var builder = Host.CreateApplicationBuilder();
-            builder.Logging.ClearProviders();
-            builder.Services.AddSingleton<ICaseStore>(store.Store);
-            builder.Services.AddSingleton(store.Store);
-            builder.Services.AddSingleton(Policy);
-            builder.UseOrleans(silo =>
-            {
-                silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "casegrains-bench", clusterId: Guid.NewGuid().ToString("N"));
-                silo.UseAdoNetReminderService(o => { o.Invariant = store.Store.OrleansInvariant; o.ConnectionString = store.ConnectionString; });
-                silo.AddAdoNetGrainStorage(CaseGrainsSilo.SnapshotStorage, o => { o.Invariant = store.Store.OrleansInvariant; o.ConnectionString = store.ConnectionString; });
-                silo.AddCaseGrains();
-                // The alerts' stream needs its pub-sub store, as on the service's silo (BenchSilo does the same).
-                silo.AddMemoryGrainStorage(CaseGrainsSilo.PubSubStorage);
-                silo.Services.Configure<DeadlineReminderOptions>(o => o.SweepOnStart = false);
-                // The cold county rollup is measured, not required to fit the service's 30 s call limit.
-                silo.Services.Configure<GrainOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10));
-            });
-            var host = builder.Build();
-            await host.StartAsync();
-            return new ReportSilo(host);
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _host.StopAsync();
-            _host.Dispose();
-        }
     }
 }
